@@ -1,0 +1,139 @@
+"""``ApiError`` and the error bodies: RFC 9457 problem details, or text on request."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.datastructures import Headers, MIMEAccept
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
+
+from . import _json
+from ._headers import HeadersLike, check_headers
+from ._response import ApiResponse
+from ._status import check_status, reason_phrase
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIEnvironment
+
+    from werkzeug.wrappers import Request
+
+_OFFERED = ("application/problem+json", "application/json", "text/plain")
+_BODY_HEADERS = frozenset({"content-type", "content-length"})
+
+
+class ApiError(HTTPException):
+    """An HTTP error with a status, a message and headers, raised to end a request.
+
+    ``message`` defaults to the status's reason phrase (``ApiError(403).message ==
+    "Forbidden"``). Inside :func:`api_handler` the error becomes the response, keeping
+    the headers already set on ``res``; as a werkzeug ``HTTPException`` it also
+    renders itself when a werkzeug or Flask app returns or raises it.
+    """
+
+    code: int
+
+    def __init__(
+        self,
+        status: int | HTTPStatus,
+        message: str | None = None,
+        /,
+        *,
+        headers: HeadersLike | None = None,
+    ) -> None:
+        code = check_status(status, 400, 599, "ApiError status")
+        if message is not None:
+            _check_message(message)
+        super().__init__(description=message)
+        self.code = code
+        #: The message given to the constructor, or None: the problem's ``detail``.
+        self.detail = message
+        #: The message, or the reason phrase when none was given.
+        self.message = reason_phrase(code) if message is None else message
+        #: Headers sent with the error, winning over those set on ``res``.
+        self.headers = check_headers(headers)
+        self.args = (code, message)
+
+    @property
+    def status_code(self) -> int:
+        """The status code, as on werkzeug responses."""
+        return self.code
+
+    @property
+    def name(self) -> str:
+        """The reason phrase for the status."""
+        return reason_phrase(self.code)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code}, {self.message!r})"
+
+    def get_response(
+        self,
+        environ: WSGIEnvironment | Request | None = None,
+        scope: dict[str, Any] | None = None,
+    ) -> ApiResponse:
+        """Render as problem details, or as text when ``Accept`` rules JSON out."""
+        return error_response(self.code, self.detail, self.headers, environ)
+
+
+def error_response(
+    code: int,
+    detail: str | None,
+    headers: Headers | list[tuple[str, str]],
+    environ: WSGIEnvironment | Request | None,
+    *,
+    problem_details: bool = True,
+) -> ApiResponse:
+    """Build the response for an error with status ``code``.
+
+    The body is RFC 9457 problem details unless ``problem_details`` is false or the
+    request's ``Accept`` header rules JSON out; then it is the message as plain text.
+    The message only ever goes into the body, never into the status line or a header.
+    """
+    title = reason_phrase(code)
+    if problem_details and _accepts_json(environ):
+        problem: dict[str, object] = {"type": "about:blank", "title": title}
+        problem["status"] = code
+        if detail is not None:
+            problem["detail"] = detail
+        body = _json.dumps(problem)
+        content_type = "application/problem+json"
+    else:
+        body = (title if detail is None else detail).encode()
+        content_type = "text/plain; charset=utf-8"
+    response = ApiResponse(body, code, content_type=content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.extend(
+        (name, value) for name, value in headers if name.lower() not in _BODY_HEADERS
+    )
+    return response
+
+
+def _accepts_json(environ: WSGIEnvironment | Request | None) -> bool:
+    if environ is None:
+        return True
+    if not isinstance(environ, dict):
+        environ = environ.environ
+    accept = environ.get("HTTP_ACCEPT")
+    if not accept:
+        return True
+    best = parse_accept_header(accept, MIMEAccept).best_match(_OFFERED)
+    return best is not None and best != "text/plain"
+
+
+def _check_message(message: object) -> None:
+    if not isinstance(message, str):
+        raise TypeError(
+            f"ApiError message must be a str or None, not {message!r}"
+            f" ({type(message).__name__})"
+        )
+    try:
+        message.encode()
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"ApiError message {message!r} cannot be encoded as UTF-8: {exc.reason}"
+        ) from None

@@ -1,0 +1,120 @@
+"""Header names and values: refuse anything that would be malformed on the wire."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from werkzeug.datastructures import Headers
+
+# RFC 9110, section 5.6.2: a field name is a token.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Anything a field value may not hold: controls (C0 less tab, DEL, C1) and code points
+# that Latin-1, the only encoding WSGI allows for headers, cannot carry.
+_NOT_FIELD_TEXT = re.compile(r"[^\t\x20-\x7e\xa0-\xff]")
+
+#: Headers the server or the body decides; an app that sets them by hand can only get
+#: them wrong (PEP 3333 forbids the hop-by-hop ones outright).
+_SERVER_MANAGED = frozenset(
+    {
+        "connection",
+        "content-length",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+
+#: Headers that describe one particular body; they are dropped with that body when an
+#: error replaces it, so they cannot mislabel the error's own body.
+REPRESENTATION_HEADERS = frozenset(
+    {
+        "content-disposition",
+        "content-encoding",
+        "content-language",
+        "content-length",
+        "content-range",
+        "content-type",
+        "etag",
+        "last-modified",
+    }
+)
+
+HeaderValue = str | int | list[str] | tuple[str, ...]
+HeadersLike = Mapping[str, HeaderValue] | Iterable[tuple[str, str | int]] | Headers
+
+
+def check_name(name: object) -> str:
+    """Return ``name`` if it is a header name an app may set."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"header name must be a str, not {name!r} ({type(name).__name__})"
+        )
+    if not _TOKEN.fullmatch(name):
+        raise ValueError(
+            f"header name {name!r} is not an HTTP token: use letters, digits"
+            " and !#$%&'*+-.^_`|~ only"
+        )
+    if name.lower() in _SERVER_MANAGED:
+        raise ValueError(
+            f"header {name!r} is managed by the server and set from the body;"
+            " do not set it by hand"
+        )
+    return name
+
+
+def check_value(name: str, value: object) -> str:
+    """Return ``value`` as the text of one header line, or raise naming the fault."""
+    if type(value) is int:
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(
+            f"value of header {name!r} must be a str, an int or a list of str,"
+            f" not {value!r} ({type(value).__name__})"
+        )
+    bad = _NOT_FIELD_TEXT.search(value)
+    if bad is not None:
+        char = bad.group()
+        if ord(char) > 0xFF:
+            fix = "it is outside Latin-1; percent-encode it (RFC 8187) first"
+        else:
+            fix = "control characters could split the response; remove it"
+        raise ValueError(
+            f"value of header {name!r} has {char!r} at index {bad.start()}: {fix}"
+        )
+    return value
+
+
+def check_values(name: str, value: object) -> list[str]:
+    """Return the header lines for ``value``: one for a str or int, one per item."""
+    if isinstance(value, list | tuple):
+        return [check_value(name, item) for item in value]
+    return [check_value(name, value)]
+
+
+def check_headers(headers: object) -> Headers:
+    """Return ``headers`` (a mapping, pairs or ``Headers``) as checked ``Headers``."""
+    checked = Headers()
+    if headers is None:
+        return checked
+    if isinstance(headers, Mapping):
+        items: Iterable[object] = headers.items()
+    elif isinstance(headers, Iterable) and not isinstance(headers, str | bytes):
+        items = headers
+    else:
+        raise TypeError(
+            "headers must be a mapping or a list of (name, value) pairs,"
+            f" not {headers!r} ({type(headers).__name__})"
+        )
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2):
+            raise TypeError(f"headers must hold (name, value) pairs, not {item!r}")
+        name = check_name(item[0])
+        for line in check_values(name, item[1]):
+            checked.add(name, line)
+    return checked

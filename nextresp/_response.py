@@ -1,0 +1,403 @@
+"""``ApiResponse``: werkzeug's response with the chainable helpers of Next.js."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from http import HTTPStatus
+from typing import IO, TYPE_CHECKING, ClassVar, Generic, Self, TypeVar, overload
+
+from werkzeug.http import generate_etag, parse_etags, unquote_etag
+from werkzeug.urls import iri_to_uri
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import FileWrapper
+
+from . import _json
+from ._headers import HeaderValue, check_name, check_values
+from ._status import REDIRECT_CODES, check_status
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIEnvironment
+
+_R = TypeVar("_R", bound="ApiResponse")
+
+#: What ``send()`` accepts; the docstring of ``send`` says what each becomes.
+SendBody = (
+    str
+    | bytes
+    | bytearray
+    | memoryview
+    | dict[str, object]
+    | list[object]
+    | int
+    | float
+    | IO[bytes]
+    | Iterable[bytes]
+    | None
+)
+
+_FILE_CHUNK_SIZE = 64 * 1024
+_REDIRECT_USAGE = (
+    "redirect() takes (url) or (status, url), as in res.redirect('/login')"
+    " or res.redirect(308, '/new')"
+)
+_URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ResponseAlreadySent(RuntimeError):
+    """Raised when a helper is called on a response that a helper already finished."""
+
+
+class StatusLine(str, Generic[_R]):
+    """werkzeug's status line (``"201 CREATED"``) that can also be called to set it.
+
+    Strategy: werkzeug's ``Response.__init__`` assigns ``self.status``, so ``status``
+    must stay a property. Its getter returns this ``str`` subclass, which compares,
+    prints and formats as werkzeug's status line while ``res.status(201)`` sets the
+    status and returns the response for chaining.
+    """
+
+    _response: _R
+
+    def __call__(self, code: int | HTTPStatus, /) -> _R:
+        """Set the status code (200 to 599) and return the response."""
+        return self._response._set_status(code)
+
+
+class _ByteStream:
+    """Iterate a streamed body, refusing chunks that are not bytes, and pass on close().
+
+    A class rather than a generator: a generator that never started skips its
+    ``finally``, and a HEAD or 304 answer never starts the body, yet the source (an
+    open file, a database cursor) must still be closed.
+    """
+
+    __slots__ = ("_chunks", "_source")
+
+    def __init__(self, source: Iterable[object]) -> None:
+        self._source = source
+        self._chunks = iter(source)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        chunk = next(self._chunks)
+        if type(chunk) is bytes:
+            return chunk
+        if isinstance(chunk, bytes | bytearray | memoryview):
+            return bytes(chunk)
+        raise TypeError(
+            "a streamed body must yield bytes, not"
+            f" {type(chunk).__name__}; encode text before yielding it"
+        )
+
+    def close(self) -> None:
+        close = getattr(self._source, "close", None)
+        if close is not None:
+            close()
+
+
+class ApiResponse(Response):
+    """A werkzeug ``Response`` with the chainable helpers of Next.js API routes.
+
+    Every helper returns the response itself, so calls chain:
+    ``res.status(201).set_header("Location", "/items/7").json({"id": 7})``.
+    ``send``, ``json``, ``redirect`` and ``end`` finish the response; after that every
+    helper raises :class:`RuntimeError`, as Node does once headers are sent.
+
+    Everything werkzeug offers keeps its meaning: ``res.status`` reads the status
+    line, ``res.status = 404`` and ``res.status_code`` still set it, ``res.headers``,
+    ``res.data`` and ``res.get_json()`` work as documented by werkzeug.
+    """
+
+    #: No Content-Type until a helper or the caller sets one (as in Next.js and
+    #: Express), so ``send`` can tell a type the caller chose from a default.
+    default_mimetype: str | None = None
+
+    #: Encodes ``json()`` bodies: any callable from object to ``bytes`` or ``str``
+    #: (``orjson.dumps`` fits) that raises ``TypeError``/``ValueError`` on failure.
+    #: Wrap a plain function in ``staticmethod`` when setting it on a subclass.
+    json_dumps: ClassVar[_json.JsonDumps] = staticmethod(_json.dumps)
+
+    #: Give ``send``/``json`` bodies an ``ETag`` and answer a matching
+    #: ``If-None-Match`` on GET and HEAD with ``304 Not Modified``.
+    auto_etag: bool = True
+
+    # Class-level defaults keep instances made by werkzeug itself (``force_type``,
+    # ``from_app``) working without an ``__init__`` of ours.
+    _finished_by: str | None = None
+    _file: IO[bytes] | None = None
+
+    # -- status --------------------------------------------------------------------
+
+    @property
+    def status(self) -> StatusLine[Self]:
+        """The status line as werkzeug gives it; call it to set the status and chain."""
+        line: StatusLine[Self] = StatusLine(self._status)
+        line._response = self
+        return line
+
+    @status.setter
+    def status(self, value: str | int | HTTPStatus) -> None:
+        self._status, self._status_code = self._clean_status(value)
+
+    def _set_status(self, code: object) -> Self:
+        self._check_open("status")
+        self.status_code = check_status(code, 200, 599, "status")
+        return self
+
+    # -- helpers -------------------------------------------------------------------
+
+    def json(self, obj: object, /) -> Self:
+        """Send ``obj`` as compact JSON with ``Content-Type: application/json``.
+
+        NaN, infinities, circular and unserializable values raise here, before
+        anything changes. A JSON Content-Type set earlier (``application/ld+json``)
+        is kept. werkzeug's ``json`` property is replaced by this method; read the
+        body back with ``get_json()``.
+        """
+        self._check_open("json")
+        return self._send_json(obj, "json")
+
+    def send(self, body: SendBody = None, /) -> Self:
+        """Send ``body``; what it becomes depends on its type.
+
+        - ``None``: an empty body.
+        - ``str``: UTF-8 text, ``text/plain; charset=utf-8`` unless a Content-Type
+          is already set.
+        - ``bytes``, ``bytearray``, ``memoryview``: as is,
+          ``application/octet-stream`` unless a Content-Type is already set.
+        - ``dict``, ``list``, ``int``, ``float``, ``bool``: JSON, as ``json()``.
+        - a binary file object: streamed, through the server's
+          ``wsgi.file_wrapper`` where it has one; closed when the response is.
+        - any other iterable of bytes (a generator, say): streamed chunk by chunk.
+        """
+        self._check_open("send")
+        if body is None:
+            return self._finish(b"", "send")
+        if isinstance(body, str):
+            return self._send_bytes(body.encode(), "text/plain; charset=utf-8", "send")
+        if isinstance(body, bytes):
+            return self._send_bytes(body, "application/octet-stream", "send")
+        if isinstance(body, bytearray | memoryview):
+            data = body.tobytes() if isinstance(body, memoryview) else bytes(body)
+            return self._send_bytes(data, "application/octet-stream", "send")
+        if isinstance(body, dict | list | int | float):
+            return self._send_json(body, "send")
+        if isinstance(body, io.TextIOBase):
+            raise TypeError(
+                f"send() got a text-mode file ({body!r}); open it in binary mode"
+                " ('rb') or send its text as a str"
+            )
+        if callable(getattr(body, "read", None)):
+            return self._send_file(body)  # type: ignore[arg-type]
+        if isinstance(body, Iterable) and not isinstance(body, set | frozenset):
+            return self._send_stream(body)
+        raise TypeError(
+            f"send() cannot send {body!r} ({type(body).__name__}); pass str, bytes,"
+            " a dict, list, int, float or bool (sent as JSON), a binary file,"
+            " or an iterable of bytes"
+        )
+
+    def end(self, body: str | bytes | None = None, /) -> Self:
+        """Finish the response, with ``body`` as its last part if given.
+
+        ``end()`` keeps whatever body the response already has (none by default);
+        ``end(body)`` sends a ``str`` or ``bytes`` exactly as ``send`` would.
+        """
+        self._check_open("end")
+        if body is None:
+            self._finished_by = "end"
+            return self
+        if isinstance(body, str):
+            return self._send_bytes(body.encode(), "text/plain; charset=utf-8", "end")
+        if isinstance(body, bytes):
+            return self._send_bytes(body, "application/octet-stream", "end")
+        raise TypeError(
+            f"end() takes a str or bytes body, not {body!r} ({type(body).__name__});"
+            " use send() or json() for other bodies"
+        )
+
+    @overload
+    def redirect(self, url: str, /) -> Self: ...
+
+    @overload
+    def redirect(self, status: int | HTTPStatus, url: str, /) -> Self: ...
+
+    def redirect(self, *args: object) -> Self:
+        """Redirect to ``url``: ``redirect(url)`` (307) or ``redirect(status, url)``.
+
+        ``status`` must be a redirect code (300, 301, 302, 303, 307 or 308).
+        Non-ASCII characters in ``url`` are percent-encoded; control characters are
+        refused, so a URL can never split the response. The body is empty.
+        """
+        self._check_open("redirect")
+        if len(args) == 1 and isinstance(args[0], str):
+            code, url = 307, args[0]
+        elif len(args) == 2 and isinstance(args[1], str):
+            code, url = _redirect_status(args[0]), args[1]
+        else:
+            shown = ", ".join(map(repr, args))
+            raise TypeError(f"{_REDIRECT_USAGE}, not redirect({shown})")
+        location = _location(url)
+        self.status_code = code
+        self.headers["Location"] = location
+        return self._finish(b"", "redirect")
+
+    def set_header(self, name: str, value: HeaderValue, /) -> Self:
+        """Set header ``name`` to ``value``, replacing any earlier value.
+
+        ``value`` is a ``str``, an ``int``, or a list of ``str`` (one header line
+        each; an empty list removes the header). Names must be HTTP tokens; values
+        with control characters (tab aside) or characters outside Latin-1 raise
+        ``ValueError``. ``Content-Length`` and hop-by-hop headers are the server's.
+        """
+        self._check_open("set_header")
+        name = check_name(name)
+        self.headers.setlist(name, check_values(name, value))
+        return self
+
+    # -- finishing -----------------------------------------------------------------
+
+    def _check_open(self, helper: str) -> None:
+        if self._finished_by is not None:
+            raise ResponseAlreadySent(
+                f"{helper}() was called after {self._finished_by}() already sent the"
+                " response; a response is sent once, so set the status and headers"
+                " before sending the body"
+            )
+
+    def _send_json(self, obj: object, helper: str) -> Self:
+        body = _json.encode(type(self).json_dumps, obj, f"{helper}()")
+        if not self.is_json:
+            self.headers["Content-Type"] = "application/json"
+        return self._finish(body, helper)
+
+    def _send_bytes(self, body: bytes, content_type: str, helper: str) -> Self:
+        if "content-type" not in self.headers:
+            self.headers["Content-Type"] = content_type
+        return self._finish(body, helper)
+
+    def _finish(self, body: bytes, helper: str) -> Self:
+        self.set_data(body)
+        if body and self.auto_etag and self._status_code not in (204, 304):
+            self.set_etag(generate_etag(body))
+        self._finished_by = helper
+        return self
+
+    def _send_file(self, file: IO[bytes]) -> Self:
+        size = _remaining_size(file)
+        self._send_stream(FileWrapper(file, _FILE_CHUNK_SIZE))
+        if size is not None:
+            self.headers["Content-Length"] = str(size)
+        self._file = file
+        return self
+
+    def _send_stream(self, chunks: Iterable[object]) -> Self:
+        if isinstance(chunks, tuple):
+            chunks = tuple(_ByteStream(chunks))  # a sized body is checked here, now
+        else:
+            chunks = _ByteStream(chunks)
+        if "content-type" not in self.headers:
+            self.headers["Content-Type"] = "application/octet-stream"
+        self.headers.remove("Content-Length")
+        self.response = chunks  # type: ignore[assignment]
+        self._finished_by = "send"
+        return self
+
+    def finalize(self, environ: WSGIEnvironment) -> Self:
+        """Apply what depends on the request; safe to call more than once.
+
+        Answers a matching ``If-None-Match`` with 304, strips what HTTP forbids on
+        204 and 304, and hands a sent file to the server's ``wsgi.file_wrapper``.
+        ``api_handler`` calls it before a host can change the response's class (Flask
+        does), and werkzeug calls it through ``get_wsgi_response``.
+        """
+        if self._file is not None:
+            self._use_server_file_wrapper(environ)
+        code = self._status_code
+        if (
+            200 <= code < 300
+            and self.auto_etag
+            and "HTTP_IF_NONE_MATCH" in environ
+            and environ["REQUEST_METHOD"] in ("GET", "HEAD")
+            and _etag_matches(self.headers.get("ETag"), environ["HTTP_IF_NONE_MATCH"])
+        ):
+            self.status_code = code = 304
+        if code == 204 or code == 304:
+            self.headers.remove("Content-Type")
+            self.headers.remove("Content-Length")
+        return self
+
+    def _use_server_file_wrapper(self, environ: WSGIEnvironment) -> None:
+        file_wrapper = environ.get("wsgi.file_wrapper")
+        # The server's wrapper must be the app iterable itself for it to use
+        # sendfile(), which bypasses werkzeug's close callbacks: keep werkzeug's
+        # iteration when the caller registered any.
+        if file_wrapper is not None and not self._on_close:
+            self.response = file_wrapper(self._file, _FILE_CHUNK_SIZE)
+            self.direct_passthrough = True
+        self._file = None
+
+    def get_wsgi_response(
+        self, environ: WSGIEnvironment
+    ) -> tuple[Iterable[bytes], str, list[tuple[str, str]]]:
+        """Finalize for ``environ``, then answer as werkzeug does, with a plain ``str``
+        status line as PEP 3333 requires."""
+        self.finalize(environ)
+        headers = self.get_wsgi_headers(environ)
+        app_iter = self.get_app_iter(environ)
+        return app_iter, self._status, headers.to_wsgi_list()
+
+
+def _redirect_status(value: object) -> int:
+    if isinstance(value, str):
+        raise TypeError(f"{_REDIRECT_USAGE}: the status goes first, as an int")
+    try:
+        code = check_status(value, 300, 308, "redirect status")
+    except TypeError as exc:
+        raise TypeError(f"{exc}; {_REDIRECT_USAGE}") from None
+    if code not in REDIRECT_CODES:
+        raise ValueError(
+            "redirect status must be one of"
+            f" {', '.join(map(str, sorted(REDIRECT_CODES)))}, not {code}"
+        )
+    return code
+
+
+def _location(url: str) -> str:
+    if not url:
+        raise ValueError("redirect() needs a URL, not an empty string")
+    bad = _URL_CONTROL.search(url)
+    if bad is not None:
+        raise ValueError(
+            f"redirect URL {url!r} has the control character {bad.group()!r}"
+            f" at index {bad.start()}; percent-encode or remove it"
+        )
+    try:
+        return iri_to_uri(url)
+    except ValueError as exc:  # UnicodeError (a bad host name) is a ValueError
+        raise ValueError(f"redirect URL {url!r} is not a valid URL: {exc}") from None
+
+
+def _etag_matches(etag: str | None, if_none_match: str) -> bool:
+    """Compare as RFC 9110, section 13.1.2 says: weakly, with ``*`` matching any."""
+    if etag is None:
+        return False
+    tag, _weak = unquote_etag(etag)
+    return parse_etags(if_none_match).contains_weak(tag)
+
+
+def _remaining_size(file: IO[bytes]) -> int | None:
+    """Return how many bytes are left in a regular file, or None if it cannot tell."""
+    try:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        return max(info.st_size - file.tell(), 0)
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation too
+        return None

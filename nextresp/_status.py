@@ -1,0 +1,49 @@
+"""Status codes: checking what callers pass and naming what they mean."""
+
+from __future__ import annotations
+
+from functools import cache
+from http import HTTPStatus
+
+#: The codes ``redirect()`` accepts (RFC 9110, section 15.4, less 304 and 305).
+REDIRECT_CODES = frozenset({300, 301, 302, 303, 307, 308})
+
+
+def check_status(value: object, low: int, high: int, what: str) -> int:
+    """Return ``value`` as an ``int`` if it is a status code from ``low`` to ``high``.
+
+    ``bool`` is refused although it is an ``int``: ``status(True)`` is always a slip.
+    """
+    if type(value) is int or isinstance(value, HTTPStatus):
+        code = int(value)
+        if low <= code <= high:
+            return code
+        raise ValueError(f"{what} must be an int from {low} to {high}, not {code}")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return check_status(int(value), low, high, what)
+    raise TypeError(
+        f"{what} must be an int from {low} to {high}, not {value!r}"
+        f" ({type(value).__name__})"
+    )
+
+
+@cache
+def reason_phrase(code: int) -> str:
+    """Return the standard reason phrase for ``code``.
+
+    A code the standard library does not name gets the name of its class in RFC 9110,
+    section 15 ("Client Error", "Server Error", ...), so 499 and 512 still read well.
+    """
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return _CLASS_NAMES[code // 100]
+
+
+_CLASS_NAMES = {
+    1: "Informational",
+    2: "Successful",
+    3: "Redirection",
+    4: "Client Error",
+    5: "Server Error",
+}
