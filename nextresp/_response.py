@@ -115,7 +115,8 @@ class ApiResponse(Response):
     """
 
     #: No Content-Type until a helper or the caller sets one (as in Next.js and
-    #: Express), so ``send`` can tell a type the caller chose from a default.
+    #: Express), so ``send`` can tell a type the caller chose from a default; one
+    #: that is still unset when the response goes out gets ``text/plain``.
     default_mimetype: str | None = None
 
     #: Encodes ``json()`` bodies: any callable from object to ``bytes`` or ``str``
@@ -284,7 +285,12 @@ class ApiResponse(Response):
 
     def _finish(self, body: bytes, helper: str) -> Self:
         self.set_data(body)
-        if body and self.auto_etag and self._status_code not in (204, 304):
+        if (
+            body
+            and self.auto_etag
+            and self._status_code not in (204, 304)
+            and "etag" not in self.headers
+        ):
             self.set_etag(generate_etag(body))
         self._finished_by = helper
         return self
@@ -313,7 +319,8 @@ class ApiResponse(Response):
         """Apply what depends on the request; safe to call more than once.
 
         Answers a matching ``If-None-Match`` with 304, strips what HTTP forbids on
-        204 and 304, and hands a sent file to the server's ``wsgi.file_wrapper``.
+        204 and 304, gives any other response that has no Content-Type werkzeug's
+        ``text/plain; charset=utf-8``, and hands a sent file to the server's ``wsgi.file_wrapper``.
         ``api_handler`` calls it before a host can change the response's class (Flask
         does), and werkzeug calls it through ``get_wsgi_response``.
         """
@@ -331,6 +338,10 @@ class ApiResponse(Response):
         if code == 204 or code == 304:
             self.headers.remove("Content-Type")
             self.headers.remove("Content-Length")
+        elif "content-type" not in self.headers:
+            # PEP 3333's validator, and many clients, want a type on every response
+            # that may have a body; werkzeug's default is the honest one.
+            self.headers["Content-Type"] = "text/plain; charset=utf-8"
         return self
 
     def _use_server_file_wrapper(self, environ: WSGIEnvironment) -> None:
