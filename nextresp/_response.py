@@ -319,8 +319,9 @@ class ApiResponse(Response):
         """Apply what depends on the request; safe to call more than once.
 
         Answers a matching ``If-None-Match`` with 304, strips what HTTP forbids on
-        204 and 304, gives any other response that has no Content-Type werkzeug's
-        ``text/plain; charset=utf-8``, and hands a sent file to the server's ``wsgi.file_wrapper``.
+        204 and 304, gives any other response without a Content-Type werkzeug's
+        ``text/plain; charset=utf-8``, and hands a sent file to the server's
+        ``wsgi.file_wrapper``.
         ``api_handler`` calls it before a host can change the response's class (Flask
         does), and werkzeug calls it through ``get_wsgi_response``.
         """

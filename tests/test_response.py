@@ -139,7 +139,7 @@ def test_json_refuses_what_would_be_invalid_json(
     value: object, error: type[Exception], fragment: str
 ) -> None:
     res = ApiResponse()
-    with pytest.raises(error, match="^json\\(\\) cannot encode the value") as info:
+    with pytest.raises(error, match=r"^json\(\) cannot encode the value") as info:
         res.json(value)
     assert fragment in str(info.value)
     assert (res.get_data(), "Content-Type" in res.headers) == (b"", False)
