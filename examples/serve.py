@@ -1,0 +1,22 @@
+"""Serve the demo app under gunicorn on 127.0.0.1:8000, after saying how to try it."""
+
+import os
+import sys
+
+ADDRESS = "127.0.0.1:8000"
+TRY = f"""\
+nextresp demo on http://{ADDRESS}; try it in another terminal:
+
+  curl -i http://{ADDRESS}/api/hello
+  curl -i http://{ADDRESS}/api/thing
+  curl -i -X DELETE http://{ADDRESS}/api/thing
+  curl -i -X DELETE -u Aladdin:wrong http://{ADDRESS}/api/thing
+  curl -i -X DELETE -u 'Aladdin:open sesame' http://{ADDRESS}/api/thing
+
+Press Ctrl+C to stop.
+"""
+
+if __name__ == "__main__":
+    print(TRY, flush=True)
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    os.execv(gunicorn, [gunicorn, "--bind", ADDRESS, "examples.app:app"])

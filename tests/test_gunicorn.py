@@ -1,0 +1,149 @@
+"""Live: the demo app and a few probes under a real gunicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from examples.thing import AUTH
+
+from .live_app import DATA_FILE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """Start gunicorn on a free port; yield ``host:port``."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--bind=127.0.0.1:0",
+            "--workers=1",
+            "--no-control-socket",
+            "--log-level=info",
+            "tests.live_app:app",
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stderr is not None
+    address = None
+    for line in process.stderr:
+        if "Listening at: http://" in line:
+            address = line.split("http://")[1].split()[0]
+            break
+    try:
+        assert address is not None, "gunicorn did not start"
+        yield address
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+def fetch(
+    address: str, method: str, path: str, headers: dict[str, str] | None = None
+) -> tuple[http.client.HTTPResponse, bytes]:
+    connection = http.client.HTTPConnection(address, timeout=10)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response, response.read()
+    finally:
+        connection.close()
+
+
+def test_hello(server: str) -> None:
+    r, body = fetch(server, "GET", "/api/hello")
+    assert (r.status, body) == (200, b'{"name":"Next.js"}')
+    assert r.headers["Content-Type"] == "application/json"
+    assert r.headers["Content-Length"] == "18"
+
+
+def test_delete_without_auth(server: str) -> None:
+    r, body = fetch(server, "DELETE", "/api/thing")
+    assert r.status == 401
+    assert r.headers["WWW-Authenticate"] == "Basic"
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert json.loads(body) == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "Authentication required",
+    }
+
+
+def test_delete_with_wrong_auth(server: str) -> None:
+    r, body = fetch(server, "DELETE", "/api/thing", {"Authorization": "Basic eDp5"})
+    assert r.status == 403
+    assert json.loads(body)["title"] == "Forbidden"
+
+
+def test_delete_with_auth_is_204_without_body(server: str) -> None:
+    r, body = fetch(server, "DELETE", "/api/thing", {"Authorization": AUTH})
+    assert (r.status, body) == (204, b"")
+    assert r.headers["Content-Type"] is None
+    assert r.headers["Content-Length"] is None
+
+
+def test_get_thing_then_304(server: str) -> None:
+    r, body = fetch(server, "GET", "/api/thing")
+    assert (r.status, body) == (200, b'{"hello":"world"}')
+    etag = r.headers["ETag"]
+    r, body = fetch(server, "GET", "/api/thing", {"If-None-Match": etag})
+    assert (r.status, body, r.headers["ETag"]) == (304, b"", etag)
+
+
+def test_head(server: str) -> None:
+    r, body = fetch(server, "HEAD", "/api/thing")
+    assert (r.status, body) == (200, b"")
+    assert r.headers["Content-Length"] == "17"
+
+
+def test_text_client_gets_text(server: str) -> None:
+    r, body = fetch(server, "DELETE", "/api/thing", {"Accept": "text/plain"})
+    assert (r.status, body) == (401, b"Authentication required")
+
+
+def test_unknown_path_is_404_problem(server: str) -> None:
+    r, body = fetch(server, "GET", "/nope")
+    assert (r.status, json.loads(body)["status"]) == (404, 404)
+
+
+def test_unexpected_exception_is_a_bare_500(server: str) -> None:
+    r, body = fetch(server, "GET", "/probe/crash")
+    assert r.status == 500
+    assert json.loads(body) == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+    }
+    assert r.headers["X-Partial"] is None
+
+
+def test_streamed_body_is_chunked(server: str) -> None:
+    r, body = fetch(server, "GET", "/probe/stream")
+    assert (r.status, body) == (200, b"chunk 0\nchunk 1\nchunk 2\n")
+    assert r.headers["Transfer-Encoding"] == "chunked"
+
+
+def test_file_body_through_the_servers_file_wrapper(server: str) -> None:
+    r, body = fetch(server, "GET", "/probe/file")
+    assert (r.status, body) == (200, DATA_FILE.read_bytes())
+    assert r.headers["Content-Length"] == str(DATA_FILE.stat().st_size)
+
+
+def test_redirect_location_is_percent_encoded(server: str) -> None:
+    r, body = fetch(server, "GET", "/probe/moved")
+    assert (r.status, r.headers["Location"], body) == (301, "/api/h%C3%A9llo", b"")

@@ -1,0 +1,34 @@
+"""The public namespace: what users import from ``nextresp``."""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import version
+
+import nextresp
+
+
+def test_all_is_pinned_and_sorted() -> None:
+    assert nextresp.__all__ == ["ApiError", "ApiResponse", "__version__", "api_handler"]
+    assert nextresp.__all__ == sorted(nextresp.__all__)
+
+
+def test_every_public_name_is_importable() -> None:
+    for name in nextresp.__all__:
+        assert getattr(nextresp, name) is not None
+
+
+def test_version_matches_the_installed_distribution() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+(\.dev\d+)?", nextresp.__version__)
+    assert version("nextresp") == nextresp.__version__
+
+
+def test_flask_is_not_imported_by_the_library() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, nextresp; print('flask' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout == "False\n"

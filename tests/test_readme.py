@@ -1,0 +1,57 @@
+"""The README's Python examples run, and answer as the README says they do."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .support import call_wsgi
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, flags=re.DOTALL)
+
+
+def run_example(index: int) -> dict[str, Any]:
+    source = [code for lang, code in BLOCKS if lang == "python"][index]
+    namespace: dict[str, Any] = {"__name__": f"readme_example_{index}"}
+    exec(compile(source, f"README.md python block {index}", "exec"), namespace)
+    return namespace
+
+
+def test_first_example_answers_next_js() -> None:
+    r = call_wsgi(run_example(0)["handler"])
+    assert (r.status_code, r.data) == (200, b'{"name":"Next.js"}')
+
+
+def test_second_example_answers_as_described() -> None:
+    example = run_example(1)
+    handler, auth = example["handler"], example["AUTH"]
+    [json_block] = [code for lang, code in BLOCKS if lang == "json"]
+
+    r = call_wsgi(handler, "DELETE")
+    assert (r.status_code, r.headers["WWW-Authenticate"]) == (401, "Basic")
+    assert r.data == json_block.strip().encode()
+
+    r = call_wsgi(handler, "DELETE", headers={"Authorization": "Basic eDp5"})
+    assert r.status_code == 403
+
+    r = call_wsgi(handler, "GET")
+    assert (r.status_code, r.data) == (200, b'{"hello":"world"}')
+    r = call_wsgi(handler, "GET", headers={"If-None-Match": r.headers["ETag"]})
+    assert r.status_code == 304
+
+    assert example["things"] == {"thing": "exists"}
+    r = call_wsgi(handler, "DELETE", headers={"Authorization": auth})
+    assert (r.status_code, r.data) == (204, b"")
+    assert example["things"] == {}
+
+
+@pytest.mark.parametrize("marker", ["demo-command", "test-command"])
+def test_readme_commands_set_themselves_up(marker: str) -> None:
+    match = re.search(rf"<!-- {marker} -->\n```sh\n(.*?)\n```", README)
+    assert match is not None
+    command = match.group(1)
+    assert command.startswith("python3 -m venv .venv && .venv/bin/python -m pip install")

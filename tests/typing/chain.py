@@ -1,0 +1,47 @@
+"""Checked by ``mypy --strict``: every helper keeps the caller's response type."""
+
+from __future__ import annotations
+
+from typing import assert_type
+
+from werkzeug.wrappers import Request
+
+from nextresp import ApiError, ApiResponse, api_handler
+from nextresp._handler import ApiHandler
+
+
+class MyResponse(ApiResponse):
+    def audit(self) -> str:
+        return "audited"
+
+
+def chains(res: MyResponse) -> None:
+    assert_type(res.status(201), MyResponse)
+    assert_type(res.status(201).set_header("X-A", "1"), MyResponse)
+    assert_type(res.set_header("Vary", ["Accept", "Origin"]).json({}), MyResponse)
+    assert_type(res.send(b"x"), MyResponse)
+    assert_type(res.send(None), MyResponse)
+    assert_type(res.redirect("/login"), MyResponse)
+    assert_type(res.redirect(308, "/new"), MyResponse)
+    assert_type(res.end(), MyResponse)
+    assert_type(res.status(200).json({"a": 1}).audit(), str)
+
+
+def reads(res: ApiResponse) -> None:
+    line: str = res.status
+    code: int = res.status_code
+    del line, code
+
+
+@api_handler
+def bare(req: Request, res: ApiResponse) -> None:
+    res.json({"name": "Next.js"})
+
+
+@api_handler(etag=False, problem_details=False)
+def configured(req: Request, res: ApiResponse) -> ApiResponse:
+    raise ApiError(404, "no such thing", headers={"X-Reason": "gone"})
+
+
+assert_type(bare, ApiHandler)
+assert_type(configured, ApiHandler)
