@@ -54,4 +54,6 @@ def test_readme_commands_set_themselves_up(marker: str) -> None:
     match = re.search(rf"<!-- {marker} -->\n```sh\n(.*?)\n```", README)
     assert match is not None
     command = match.group(1)
-    assert command.startswith("python3 -m venv .venv && .venv/bin/python -m pip install")
+    assert command.startswith(
+        "python3 -m venv .venv && .venv/bin/python -m pip install"
+    )
