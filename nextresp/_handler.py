@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from . import _async
 from ._errors import ApiError, error_response
-from ._headers import REPRESENTATION_HEADERS
+from ._headers import REPRESENTATION_HEADERS, check_name
+from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
 from ._response import ApiResponse
 
 if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIEnvironment
+    from wsgiref.types import WSGIEnvironment
 
 #: A handler: ``handler(req, res, **route_params)`` returning None or ``res``.
 HandlerFunc = Callable[..., object]
@@ -24,7 +27,12 @@ logger = logging.getLogger("nextresp")
 
 
 class ApiHandler:
-    """A handler function wrapped as a WSGI application; made by :func:`api_handler`."""
+    """A handler function wrapped for every host; made by :func:`api_handler`.
+
+    Call it as a WSGI application, ``handler(environ, start_response)``; as a werkzeug
+    endpoint, ``handler(request, **values)``, which returns the response; or as a
+    Flask view, ``handler(**values)``, which answers ``flask.request``.
+    """
 
     def __init__(
         self,
@@ -33,40 +41,77 @@ class ApiHandler:
         etag: bool,
         problem_details: bool,
         propagate_exceptions: bool,
+        methods: tuple[str, ...] | None,
+        body_limit: int | None,
     ) -> None:
         functools.update_wrapper(self, func)
         self.func = func
         self.etag = etag
         self.problem_details = problem_details
         self.propagate_exceptions = propagate_exceptions
+        self.methods = methods
+        self.body_limit = body_limit
+        self._allowed: frozenset[str] | None = None
+        if methods is not None:
+            implied = {"HEAD"} if "GET" in methods else set()
+            self._allowed = frozenset(methods) | implied
 
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
-        response = self.respond(Request(environ))
-        return response(environ, start_response)
+    def __call__(self, *args: Any, **route_params: Any) -> Any:
+        if len(args) == 2 and isinstance(args[0], dict) and not route_params:
+            environ, start_response = args
+            response = self.respond(ApiRequest(environ))
+            return response(environ, start_response)
+        if len(args) == 1 and isinstance(args[0], Request):
+            return self.respond(args[0], **route_params)
+        if not args:
+            return self.respond(_flask_request(self), **route_params)
+        raise TypeError(
+            f"{self!r} is called as a WSGI app (environ, start_response), as a"
+            " werkzeug endpoint (request, **values) or as a Flask view (**values),"
+            f" not with {len(args)} positional arguments"
+        )
 
     def __repr__(self) -> str:
         return f"<api_handler {self.func.__module__}.{self.func.__qualname__}>"
 
-    def respond(self, req: Request, **route_params: object) -> Response:
+    def respond(self, req: Request, **route_params: Any) -> Response:
         """Run the handler for ``req`` and return the finished response.
 
         An ``HTTPException`` (``ApiError`` among them) becomes the response, keeping
         the headers set on ``res``; any other exception becomes a bare 500 and is
         logged, unless ``propagate_exceptions`` is set.
         """
+        host_class = type(req)
+        req.__class__ = api_request_class(host_class)
+        try:
+            return self._respond(req, route_params)  # type: ignore[arg-type]
+        finally:
+            req.__class__ = host_class
+
+    def _respond(self, req: ApiRequest, route_params: dict[str, Any]) -> Response:
+        if route_params:
+            req.route_params = route_params
+        limit = self.body_limit
+        if limit is not None and (
+            req.max_content_length is None or req.max_content_length > limit
+        ):
+            req.max_content_length = limit
         res = ApiResponse()
         if not self.etag:
             res.auto_etag = False
         try:
-            returned = self.func(req, res, **route_params)
-            if returned is not None and returned is not res:
-                raise TypeError(
-                    f"{self.func.__qualname__}() returned {returned!r}; an api_handler"
-                    " answers through res (res.json(...), res.send(...)) and returns"
-                    " None or res"
-                )
+            if self._allowed is not None and req.method not in self._allowed:
+                self._refuse_method(req, res)
+            else:
+                returned = self.func(req, res, **route_params)
+                if returned is not None and inspect.iscoroutine(returned):
+                    returned = _async.run(returned)
+                if returned is not None and returned is not res:
+                    raise TypeError(
+                        f"{self.func.__qualname__}() returned {returned!r}; an"
+                        " api_handler answers through res (res.json(...),"
+                        " res.send(...)) and returns None or res"
+                    )
         except HTTPException as exc:
             return self._fold(res, exc, req.environ)
         except Exception:
@@ -83,6 +128,16 @@ class ApiHandler:
                 500, None, [], req.environ, problem_details=self.problem_details
             )
         return res.finalize(req.environ)
+
+    def _refuse_method(self, req: ApiRequest, res: ApiResponse) -> None:
+        """Answer OPTIONS with ``Allow``; refuse any other method not allowed, 405."""
+        allow = ", ".join(self.methods or ())
+        if req.method == "OPTIONS":
+            res.status(204).set_header("Allow", allow).end()
+            return
+        raise ApiError(
+            405, f"Method {req.method} Not Allowed", headers={"Allow": allow}
+        )
 
     def _fold(
         self, res: ApiResponse, exc: HTTPException, environ: WSGIEnvironment
@@ -132,6 +187,8 @@ def api_handler(func: HandlerFunc, /) -> ApiHandler: ...
 @overload
 def api_handler(
     *,
+    methods: Iterable[str] | None = None,
+    body_limit: int | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
@@ -142,15 +199,21 @@ def api_handler(
     func: HandlerFunc | None = None,
     /,
     *,
+    methods: Iterable[str] | None = None,
+    body_limit: int | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
 ) -> ApiHandler | Callable[[HandlerFunc], ApiHandler]:
-    """Turn ``def handler(req, res): ...`` into a WSGI application.
+    """Turn ``def handler(req, res, **route_params)`` into a WSGI application.
 
-    ``req`` is a werkzeug ``Request`` and ``res`` an :class:`ApiResponse`. Use it bare
-    (``@api_handler``) or with options:
+    ``req`` is an :class:`ApiRequest` and ``res`` an :class:`ApiResponse`; the
+    handler may be ``async def``. Use it bare (``@api_handler``) or with options:
 
+    - ``methods=["GET", "PUT"]``: other methods get 405 with ``Allow``; HEAD is
+      allowed where GET is, and OPTIONS is answered 204 with ``Allow``.
+    - ``body_limit``: the largest request body ``req.body`` reads, in bytes (1 MiB);
+      ``None`` for no limit of ours.
     - ``etag=False``: no automatic ``ETag`` and no automatic 304.
     - ``problem_details=False``: every error body is plain text, never JSON.
     - ``propagate_exceptions=True``: unexpected exceptions propagate to the server
@@ -165,6 +228,12 @@ def api_handler(
             raise TypeError(
                 f"api_handler option {option} must be True or False, not {value!r}"
             )
+    if body_limit is not None and (type(body_limit) is not int or body_limit < 0):
+        raise TypeError(
+            "api_handler option body_limit must be a number of bytes (an int >= 0)"
+            f" or None, not {body_limit!r}"
+        )
+    allowed = None if methods is None else _check_methods(methods)
 
     def decorate(func: HandlerFunc) -> ApiHandler:
         if not callable(func):
@@ -177,6 +246,46 @@ def api_handler(
             etag=etag,
             problem_details=problem_details,
             propagate_exceptions=propagate_exceptions,
+            methods=allowed,
+            body_limit=body_limit,
         )
 
     return decorate if func is None else decorate(func)
+
+
+def _check_methods(methods: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(methods, str) or not isinstance(methods, Iterable):
+        raise TypeError(
+            f"api_handler option methods must be a list of method names such as"
+            f' ["GET", "PUT"], not {methods!r}'
+        )
+    checked: list[str] = []
+    for method in methods:
+        try:
+            name = check_name(method).upper()
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"api_handler option methods holds {method!r}, which is not an"
+                " HTTP method name"
+            ) from None
+        if name not in checked:
+            checked.append(name)
+    if not checked:
+        raise ValueError("api_handler option methods must name at least one method")
+    return tuple(checked)
+
+
+def _flask_request(handler: ApiHandler) -> Request:
+    """Return the request of the Flask view ``handler`` is running as."""
+    try:
+        import flask
+    except ImportError:
+        flask = None  # type: ignore[assignment]
+    if flask is None or not flask.has_request_context():
+        raise TypeError(
+            f"{handler!r} was called with no request: call it as a WSGI app"
+            " (environ, start_response), as a werkzeug endpoint (request, **values),"
+            " or as a Flask view inside a request"
+        )
+    request: Request = flask.request._get_current_object()  # type: ignore[attr-defined]
+    return request

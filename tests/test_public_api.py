@@ -9,7 +9,13 @@ import nextresp
 
 
 def test_all_is_pinned_and_sorted() -> None:
-    assert nextresp.__all__ == ["ApiError", "ApiResponse", "__version__", "api_handler"]
+    assert nextresp.__all__ == [
+        "ApiError",
+        "ApiRequest",
+        "ApiResponse",
+        "__version__",
+        "api_handler",
+    ]
     assert nextresp.__all__ == sorted(nextresp.__all__)
 
 

@@ -1,0 +1,98 @@
+"""``ApiRequest``: werkzeug's request with the ``query`` and ``body`` of Next.js."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request
+
+from ._errors import ApiError
+
+#: Next.js's default request body limit: a body of exactly this size passes.
+DEFAULT_BODY_LIMIT = 1024 * 1024
+
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class ApiRequest(Request):
+    """A werkzeug ``Request`` with ``query`` and ``body``, as Next.js API routes have.
+
+    ``api_handler`` passes one as ``req`` in every host. Under Flask or a werkzeug app
+    it is the host's own request object, lent these helpers for the handler's run, so
+    it sees exactly the data the host sees.
+    """
+
+    #: The route parameters the host matched (``<int:id>`` and the like).
+    route_params: dict[str, Any] = {}  # noqa: RUF012 (replaced, never mutated)
+
+    @cached_property
+    def query(self) -> MultiDict[str, Any]:
+        """Query-string arguments merged with the route parameters, which win a clash.
+
+        A ``MultiDict``: ``query["tag"]`` is the first value, ``query.getlist("tag")``
+        every value of a repeated key.
+        """
+        query: MultiDict[str, Any] = MultiDict(self.args)
+        for name, value in self.route_params.items():
+            query.setlist(name, [value])
+        return query
+
+    @cached_property
+    def body(self) -> Any:
+        """The body, parsed by its Content-Type; ``None`` when there is none.
+
+        JSON types give Python objects (malformed JSON is answered 400 "Invalid JSON"),
+        urlencoded and multipart forms give ``form`` (files stay in ``files``),
+        ``text/*`` gives ``str`` and anything else ``bytes``. A body over the handler's
+        ``body_limit`` is answered 413 without being read whole.
+        """
+        if self.content_length == 0:
+            return None
+        try:
+            if self.mimetype in _FORM_TYPES:
+                return self.form
+            data = self.get_data()
+        except RequestEntityTooLarge:
+            limit = self.max_content_length
+            raise ApiError(
+                413, f"Request body exceeds the limit of {limit} bytes"
+            ) from None
+        if not data:
+            return None
+        if self.is_json:
+            try:
+                return json.loads(data)
+            except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+                raise ApiError(400, "Invalid JSON") from None
+        if self.mimetype.startswith("text/"):
+            charset = self.mimetype_params.get("charset", "utf-8")
+            try:
+                return data.decode(charset)
+            except (LookupError, ValueError):
+                raise ApiError(
+                    400, "Request body is not valid text in its declared charset"
+                ) from None
+        return data
+
+
+_api_classes: dict[type[Request], type[ApiRequest]] = {Request: ApiRequest}
+
+
+def api_request_class(host_class: type[Request]) -> type[ApiRequest]:
+    """Return the class that adds ``ApiRequest``'s helpers to ``host_class``.
+
+    Strategy: the host's request object may already hold the body (a Flask
+    ``before_request`` hook read it), so ``req`` must be that very object. Its class
+    is swapped for a subclass that adds the helpers, for the handler's run only.
+    """
+    if issubclass(host_class, ApiRequest):
+        return host_class
+    api_class = _api_classes.get(host_class)
+    if api_class is None:
+        name = f"Api{host_class.__name__}"
+        api_class = _api_classes[host_class] = type(name, (ApiRequest, host_class), {})
+    return api_class
