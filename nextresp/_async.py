@@ -10,13 +10,23 @@ from typing import Any
 _local = threading.local()
 
 
+class _ThreadLoop:
+    """An event loop owned by one thread, closed when the thread ends."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def __del__(self) -> None:
+        self.loop.close()
+
+
 def run(coroutine: Coroutine[Any, Any, object]) -> object:
     """Run ``coroutine`` to completion on this thread's event loop.
 
     Strategy: a loop per request costs more than the handler; WSGI servers run one
     request at a time per thread, so each thread keeps one loop for its lifetime.
     """
-    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
-    if loop is None:
-        loop = _local.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(coroutine)
+    owned: _ThreadLoop | None = getattr(_local, "owned", None)
+    if owned is None:
+        owned = _local.owned = _ThreadLoop()
+    return owned.loop.run_until_complete(coroutine)

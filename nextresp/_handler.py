@@ -59,7 +59,8 @@ class ApiHandler:
     def __call__(self, *args: Any, **route_params: Any) -> Any:
         if len(args) == 2 and isinstance(args[0], dict) and not route_params:
             environ, start_response = args
-            response = self.respond(ApiRequest(environ))
+            with ApiRequest(environ) as req:  # closes uploaded files
+                response = self.respond(req)
             return response(environ, start_response)
         if len(args) == 1 and isinstance(args[0], Request):
             return self.respond(args[0], **route_params)

@@ -52,12 +52,20 @@ class ApiRequest(Request):
         """
         if self.content_length == 0:
             return None
+        limit = self.max_content_length
         try:
             if self.mimetype in _FORM_TYPES:
                 return self.form
             data = self.get_data()
+            # werkzeug stops a stream of unknown length at the limit without saying
+            # whether more was coming: one more byte tells.
+            if (
+                len(data) == limit
+                and self.content_length is None
+                and self.environ["wsgi.input"].read(1)
+            ):
+                raise RequestEntityTooLarge()
         except RequestEntityTooLarge:
-            limit = self.max_content_length
             raise ApiError(
                 413, f"Request body exceeds the limit of {limit} bytes"
             ) from None
