@@ -1,30 +1,34 @@
-"""The demo app: the seed's two examples mounted with werkzeug routing.
+"""The demo app: the seed's examples and Next.js's API examples, on werkzeug routing.
 
 Serve it with ``gunicorn examples.app:app``.
 """
 
-from collections.abc import Iterable
-from wsgiref.types import StartResponse, WSGIEnvironment
-
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
 
 from nextresp import ApiError
 
-from . import hello, thing
+from . import hello, people, thing, users
 
 url_map = Map(
     [
         Rule("/api/hello", endpoint=hello.hello),
         Rule("/api/thing", endpoint=thing.handler),
+        Rule("/api/people", endpoint=people.people),
+        Rule("/api/people/<id>", endpoint=people.person),
+        Rule("/api/users", endpoint=users.users),
+        Rule("/api/user/<int:id>", endpoint=users.user),
     ]
 )
 
 
-def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-    """Dispatch to the handler for the path; unknown paths are a 404 problem."""
+@Request.application
+def app(request: Request) -> Response | HTTPException:
+    """Route to the handler, which answers as ``endpoint(request, **values)``."""
     try:
-        endpoint, _values = url_map.bind_to_environ(environ).match()
+        endpoint, values = url_map.bind_to_environ(request.environ).match()
     except NotFound:
-        return ApiError(404)(environ, start_response)
-    return endpoint(environ, start_response)  # type: ignore[no-any-return]
+        return ApiError(404)
+    response: Response = endpoint(request, **values)
+    return response

@@ -8,6 +8,12 @@ TRY = f"""\
 nextresp demo on http://{ADDRESS}; try it in another terminal:
 
   curl -i http://{ADDRESS}/api/hello
+  curl -i http://{ADDRESS}/api/people
+  curl -i http://{ADDRESS}/api/people/1
+  curl -i http://{ADDRESS}/api/people/42
+  curl -i http://{ADDRESS}/api/users
+  curl -i -X PUT 'http://{ADDRESS}/api/user/7?name=Ada'
+  curl -i -X DELETE http://{ADDRESS}/api/user/7
   curl -i http://{ADDRESS}/api/thing
   curl -i -X DELETE http://{ADDRESS}/api/thing
   curl -i -X DELETE -u Aladdin:wrong http://{ADDRESS}/api/thing

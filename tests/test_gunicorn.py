@@ -147,3 +147,29 @@ def test_file_body_through_the_servers_file_wrapper(server: str) -> None:
 def test_redirect_location_is_percent_encoded(server: str) -> None:
     r, body = fetch(server, "GET", "/probe/moved")
     assert (r.status, r.headers["Location"], body) == (301, "/api/h%C3%A9llo", b"")
+
+
+def test_people_and_person(server: str) -> None:
+    r, body = fetch(server, "GET", "/api/people")
+    assert (r.status, len(json.loads(body))) == (200, 10)
+    r, body = fetch(server, "GET", "/api/people/4")
+    assert json.loads(body)["name"] == "Darth Vader"
+    r, body = fetch(server, "GET", "/api/people/01")
+    assert (r.status, json.loads(body)) == (
+        404,
+        {"message": "User with id: 01 not found."},
+    )
+
+
+def test_users_and_user(server: str) -> None:
+    r, body = fetch(server, "GET", "/api/users")
+    assert (r.status, body) == (200, b'[{"id":1},{"id":2},{"id":3}]')
+    r, body = fetch(server, "GET", "/api/user/2")
+    assert json.loads(body) == {"id": 2, "name": "User 2"}
+    r, body = fetch(server, "PUT", "/api/user/2?name=Grace")
+    assert json.loads(body) == {"id": 2, "name": "Grace"}
+    r, body = fetch(server, "DELETE", "/api/user/2")
+    assert (r.status, r.headers["Allow"]) == (405, "GET, PUT")
+    assert json.loads(body)["detail"] == "Method DELETE Not Allowed"
+    r, body = fetch(server, "GET", "/api/user/abc")
+    assert r.status == 404

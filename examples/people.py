@@ -1,0 +1,34 @@
+"""Next.js's ``api-routes`` example: Star Wars people, listed and looked up by id."""
+
+from nextresp import ApiRequest, ApiResponse, api_handler
+
+_FIELDS = ("id", "name", "height", "mass", "hair_color", "skin_color", "eye_color")
+_ROWS = [
+    ("1", "Luke Skywalker", "172", "77", "blond", "fair", "blue", "male"),
+    ("2", "C-3PO", "167", "75", "n/a", "gold", "yellow", "n/a"),
+    ("3", "R2-D2", "96", "32", "n/a", "white, blue", "red", "n/a"),
+    ("4", "Darth Vader", "202", "136", "none", "white", "yellow", "male"),
+    ("5", "Leia Organa", "150", "49", "brown", "light", "brown", "female"),
+    ("6", "Owen Lars", "178", "120", "brown, grey", "light", "blue", "male"),
+    ("7", "Beru Whitesun Lars", "165", "75", "brown", "light", "blue", "female"),
+    ("8", "R5-D4", "97", "32", "n/a", "white, red", "red", "n/a"),
+    ("9", "Biggs Darklighter", "183", "84", "black", "light", "brown", "male"),
+    ("10", "Obi-Wan Kenobi", "182", "77", "auburn, white", "fair", "blue-gray", "male"),
+]
+#: Every field a string, the id too, keys in the order Next.js's data has them.
+PEOPLE = [dict(zip((*_FIELDS, "gender"), row, strict=True)) for row in _ROWS]
+
+
+@api_handler(methods=["GET"])
+def people(req: ApiRequest, res: ApiResponse) -> None:
+    res.status(200).json(PEOPLE)
+
+
+@api_handler(methods=["GET"])
+def person(req: ApiRequest, res: ApiResponse, id: str) -> None:
+    # The id is compared as a string, as in Next.js: "01" is not "1".
+    found = next((p for p in PEOPLE if p["id"] == id), None)
+    if found is None:
+        res.status(404).json({"message": f"User with id: {id} not found."})
+    else:
+        res.status(200).json(found)

@@ -1,0 +1,100 @@
+"""The Next.js examples, ported: every endpoint of the demo app, in process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from examples.app import app
+from examples.people import PEOPLE
+
+from .support import call_wsgi
+
+LUKE = {
+    "id": "1",
+    "name": "Luke Skywalker",
+    "height": "172",
+    "mass": "77",
+    "hair_color": "blond",
+    "skin_color": "fair",
+    "eye_color": "blue",
+    "gender": "male",
+}
+
+
+def test_people_lists_all_ten_in_order() -> None:
+    r = call_wsgi(app, "GET", "/api/people")
+    assert r.status_code == 200
+    people = json.loads(r.data)
+    assert [p["id"] for p in people] == [str(i) for i in range(1, 11)]
+    assert people[0] == LUKE
+    assert list(people[0]) == list(LUKE)
+    assert people[9]["name"] == "Obi-Wan Kenobi"
+    assert people == PEOPLE
+
+
+def test_person_by_id() -> None:
+    r = call_wsgi(app, "GET", "/api/people/1")
+    assert (r.status_code, json.loads(r.data)) == (200, LUKE)
+    assert json.loads(call_wsgi(app, "GET", "/api/people/3").data)["skin_color"] == (
+        "white, blue"
+    )
+
+
+@pytest.mark.parametrize("id", ["11", "01", "luke", "0"])
+def test_unknown_person_is_404_with_message(id: str) -> None:
+    r = call_wsgi(app, "GET", f"/api/people/{id}")
+    assert r.status_code == 404
+    assert json.loads(r.data) == {"message": f"User with id: {id} not found."}
+
+
+def test_users_list() -> None:
+    r = call_wsgi(app, "GET", "/api/users")
+    assert (r.status_code, r.data) == (200, b'[{"id":1},{"id":2},{"id":3}]')
+
+
+def test_user_get() -> None:
+    r = call_wsgi(app, "GET", "/api/user/42")
+    assert (r.status_code, json.loads(r.data)) == (200, {"id": 42, "name": "User 42"})
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("?name=Ada", "Ada"),
+        ("", "User 7"),
+        ("?name=", "User 7"),
+        ("?name=%C3%89va", "Éva"),
+    ],
+    ids=["named", "absent", "empty", "non-ascii"],
+)
+def test_user_put_takes_name_from_the_query(query: str, name: str) -> None:
+    r = call_wsgi(app, "PUT", f"/api/user/7{query}")
+    assert (r.status_code, json.loads(r.data)) == (200, {"id": 7, "name": name})
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE", "PATCH"])
+def test_user_other_methods_are_405_with_allow(method: str) -> None:
+    r = call_wsgi(app, method, "/api/user/7", headers={"Accept": "text/plain"})
+    assert r.status_code == 405
+    assert r.headers["Allow"] == "GET, PUT"
+    assert r.data == f"Method {method} Not Allowed".encode()
+
+
+@pytest.mark.parametrize("path", ["/api/user/abc", "/api/user/-1", "/api/nothing"])
+def test_non_numeric_ids_and_unknown_paths_are_404_problems(path: str) -> None:
+    r = call_wsgi(app, "GET", path)
+    assert r.status_code == 404
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert json.loads(r.data) == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+    }
+
+
+def test_people_accepts_only_get_and_head() -> None:
+    assert call_wsgi(app, "HEAD", "/api/people").status_code == 200
+    r = call_wsgi(app, "POST", "/api/people")
+    assert (r.status_code, r.headers["Allow"]) == (405, "GET")
