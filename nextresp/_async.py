@@ -29,4 +29,8 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
     owned: _ThreadLoop | None = getattr(_local, "owned", None)
     if owned is None:
         owned = _local.owned = _ThreadLoop()
-    return owned.loop.run_until_complete(coroutine)
+    try:
+        return owned.loop.run_until_complete(coroutine)
+    except RuntimeError:
+        coroutine.close()  # not started when another loop runs here; say nothing more
+        raise

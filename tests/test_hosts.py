@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import threading
 from typing import Any
 
@@ -392,6 +393,20 @@ def test_async_handler_unexpected_exception_is_a_500(call: Call) -> None:
 
     r = call(handler)
     assert (r.status_code, b"hidden" in r.data) == (500, False)
+
+
+def test_async_handler_inside_a_running_loop_is_a_logged_500(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def from_async_code() -> Any:
+        return call_wsgi(async_handler)
+
+    with caplog.at_level(logging.ERROR, logger="nextresp"):
+        r = asyncio.run(from_async_code())
+    assert r.status_code == 500
+    [record] = caplog.records
+    assert record.exc_info is not None
+    assert "another loop is running" in str(record.exc_info[1])
 
 
 # -- call forms ------------------------------------------------------------------
