@@ -19,15 +19,18 @@ from .live_app import DATA_FILE
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """Start gunicorn on a free port; yield ``host:port``."""
+@pytest.fixture(scope="module", params=["sync", "gthread"])
+def server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Start gunicorn on a free port with each worker class; yield ``host:port``."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [
             str(gunicorn),
             "--bind=127.0.0.1:0",
             "--workers=1",
+            f"--worker-class={request.param}",
+            # gunicorn turns a sync worker with threads into gthread: one thread there.
+            f"--threads={4 if request.param == 'gthread' else 1}",
             "--no-control-socket",
             "--log-level=info",
             "tests.live_app:app",
@@ -173,3 +176,25 @@ def test_users_and_user(server: str) -> None:
     assert json.loads(body)["detail"] == "Method DELETE Not Allowed"
     r, body = fetch(server, "GET", "/api/user/abc")
     assert r.status == 404
+
+
+def test_async_handler(server: str) -> None:
+    r, body = fetch(server, "GET", "/probe/async?tag=x")
+    assert (r.status, json.loads(body)["tag"]) == (200, "x")
+    r, body = fetch(server, "DELETE", "/probe/async")
+    assert (r.status, r.headers["WWW-Authenticate"]) == (401, "Basic")
+    assert json.loads(body)["detail"] == "Authentication required"
+
+
+def test_concurrent_async_requests_each_get_their_own_answer(server: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def tagged(i: int) -> str:
+        r, body = fetch(server, "GET", f"/probe/async?tag=t{i}")
+        assert r.status == 200
+        tag: str = json.loads(body)["tag"]
+        return tag
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        tags = list(pool.map(tagged, range(40)))
+    assert tags == [f"t{i}" for i in range(40)]
