@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
 from . import _json
-from ._headers import HeadersLike, check_headers
+from ._headers import HeadersLike, check_headers, lines_of
 from ._response import ApiResponse
 from ._status import check_status, reason_phrase
 
@@ -105,11 +105,14 @@ def error_response(
     else:
         body = (title if detail is None else detail).encode()
         content_type = "text/plain; charset=utf-8"
-    response = ApiResponse(body, code, content_type=content_type)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers.extend(
-        (name, value) for name, value in headers if name.lower() not in _BODY_HEADERS
-    )
+    response = ApiResponse.blank()
+    response.status_code = code
+    response.response = [body]
+    lines = lines_of(response.headers)
+    lines.append(("Content-Type", content_type))
+    lines.append(("Content-Length", str(len(body))))
+    lines.append(("X-Content-Type-Options", "nosniff"))
+    lines.extend(line for line in headers if line[0].lower() not in _BODY_HEADERS)
     return response
 
 

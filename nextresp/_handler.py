@@ -59,9 +59,13 @@ class ApiHandler:
     def __call__(self, *args: Any, **route_params: Any) -> Any:
         if len(args) == 2 and isinstance(args[0], dict) and not route_params:
             environ, start_response = args
-            with ApiRequest(environ) as req:  # closes uploaded files
-                response = self.respond(req)
-            return response(environ, start_response)
+            req = ApiRequest(environ)
+            try:
+                response = self._respond(req, route_params)
+            finally:
+                if "files" in req.__dict__:  # uploads were parsed: close their files
+                    req.close()
+            return response(environ, start_response)  # finalizes an ApiResponse
         if len(args) == 1 and isinstance(args[0], Request):
             return self.respond(args[0], **route_params)
         if not args:
@@ -85,9 +89,13 @@ class ApiHandler:
         host_class = type(req)
         req.__class__ = api_request_class(host_class)
         try:
-            return self._respond(req, route_params)  # type: ignore[arg-type]
+            response = self._respond(req, route_params)  # type: ignore[arg-type]
         finally:
             req.__class__ = host_class
+        # Finish it now: Flask turns it into its own class before sending it.
+        if isinstance(response, ApiResponse):
+            response.finalize(req.environ)
+        return response
 
     def _respond(self, req: ApiRequest, route_params: dict[str, Any]) -> Response:
         if route_params:
@@ -97,7 +105,7 @@ class ApiHandler:
             req.max_content_length is None or req.max_content_length > limit
         ):
             req.max_content_length = limit
-        res = ApiResponse()
+        res = ApiResponse.blank()
         if not self.etag:
             res.auto_etag = False
         try:
@@ -128,7 +136,7 @@ class ApiHandler:
             return error_response(
                 500, None, [], req.environ, problem_details=self.problem_details
             )
-        return res.finalize(req.environ)
+        return res
 
     def _refuse_method(self, req: ApiRequest, res: ApiResponse) -> None:
         """Answer OPTIONS with ``Allow``; refuse any other method not allowed, 405."""

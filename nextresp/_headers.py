@@ -118,3 +118,29 @@ def check_headers(headers: object) -> Headers:
         for line in check_values(name, item[1]):
             checked.add(name, line)
     return checked
+
+
+def lines_of(headers: Headers) -> list[tuple[str, str]]:
+    """Return the list that holds ``headers``' lines, to edit in place.
+
+    PERF: werkzeug's ``Headers`` re-checks every value and finds names by raising and
+    catching ``KeyError``; lines that this package has already checked, or built from
+    constants, go straight into the list. A test pins that werkzeug keeps it here.
+    """
+    return headers._list
+
+
+def find(lines: list[tuple[str, str]], lower_name: str) -> str | None:
+    """Return the first value of the header named ``lower_name`` (lowercase), or None."""
+    for name, value in lines:
+        if name.lower() == lower_name:
+            return value
+    return None
+
+
+def replace(lines: list[tuple[str, str]], name: str, values: Iterable[str]) -> None:
+    """Remove every line named ``name`` (any case), then add one per value."""
+    lower = name.lower()
+    if any(line[0].lower() == lower for line in lines):
+        lines[:] = [line for line in lines if line[0].lower() != lower]
+    lines.extend((name, value) for value in values)

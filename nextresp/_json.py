@@ -11,9 +11,41 @@ _encoder = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=True
 )
 
+#: orjson's encoder when the optional extra is installed, else None.
+fast_dumps: Callable[[object], bytes] | None
+try:
+    import orjson
+except ImportError:
+    fast_dumps = None
+else:
+    # Types the standard encoder refuses are refused with orjson too (they reach the
+    # standard encoder, which says why), so installing orjson changes speed only.
+    _ORJSON_STRICT = (
+        orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+    )
+
+    def fast_dumps(obj: object) -> bytes:
+        return orjson.dumps(obj, option=_ORJSON_STRICT)
+
 
 def dumps(obj: object) -> bytes:
-    """Encode ``obj`` as compact UTF-8 JSON; NaN and infinities are refused."""
+    """Encode ``obj`` as compact UTF-8 JSON; NaN and infinities are refused.
+
+    PERF: orjson, when installed, encodes several times faster. It writes NaN and
+    infinities as ``null`` and refuses what it does not know, so any output holding
+    ``null``, and anything it refuses, goes through the standard encoder, which
+    decides and words the error.
+    """
+    if fast_dumps is not None:
+        try:
+            body = fast_dumps(obj)
+        except TypeError:
+            pass
+        else:
+            if b"null" not in body:
+                return body
     return _encoder.encode(obj).encode()
 
 
