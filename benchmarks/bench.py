@@ -21,13 +21,13 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.peers import WSGIApp, peers  # noqa: E402
+from benchmarks.peers import WSGIApp, peers
 
 REQUESTS = {
     "GET 200 json": {"REQUEST_METHOD": "GET"},
@@ -140,7 +140,7 @@ def report_in_process(results: dict[str, dict[str, float]]) -> None:
         )
 
 
-# -- gunicorn throughput ---------------------------------------------------------------
+# -- gunicorn throughput ------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -199,12 +199,11 @@ def gunicorn_throughput(rounds: int, seconds: int) -> None:
     print("\nUnder gunicorn (1 sync worker, wrk -t1 -c8, GET 200 json): requests/s\n")
     for name, value in rps.items():
         print(f"- {name}: {value:,.0f}")
-    print(
-        f"- ratio nextresp / raw WSGI: {rps['nextresp'] / rps['raw WSGI']:.3f} (target ≥ 0.95)"
-    )
+    ratio = rps["nextresp"] / rps["raw WSGI"]
+    print(f"- ratio nextresp / raw WSGI: {ratio:.3f} (target ≥ 0.95)")
 
 
-# -- memory ------------------------------------------------------------------------------
+# -- memory -----------------------------------------------------------------------
 
 
 def rss_bytes() -> int:

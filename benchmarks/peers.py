@@ -7,6 +7,7 @@ documentation writes it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -119,8 +120,6 @@ def peers() -> dict[str, WSGIApp]:
         "werkzeug": werkzeug_by_hand,  # type: ignore[dict-item]
     }
     for name, factory in (("falcon", falcon_app), ("flask", flask_app)):
-        try:
+        with contextlib.suppress(ImportError):
             apps[name] = factory()
-        except ImportError:
-            pass
     return apps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -122,8 +123,13 @@ def _accepts_json(environ: WSGIEnvironment | Request | None) -> bool:
     if not isinstance(environ, dict):
         environ = environ.environ
     accept = environ.get("HTTP_ACCEPT")
-    if not accept:
-        return True
+    return not accept or _accept_allows_json(accept)
+
+
+# PERF: parsing and matching an Accept header costs more than the rest of an error
+# response; clients send few distinct values, and the bound keeps hostile ones cheap.
+@lru_cache(maxsize=256)
+def _accept_allows_json(accept: str) -> bool:
     best = parse_accept_header(accept, MIMEAccept).best_match(_OFFERED)
     return best is not None and best != "text/plain"
 

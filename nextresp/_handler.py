@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import _async
 from ._errors import ApiError, error_response
-from ._headers import REPRESENTATION_HEADERS, check_name
+from ._headers import REPRESENTATION_HEADERS, check_name, lines_of
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
 from ._response import ApiResponse
 
@@ -157,11 +157,13 @@ class ApiHandler:
         a header too, its value wins.
         """
         error = self._error_response(exc, environ)
-        own = {name.lower() for name, _ in error.headers}
-        error.headers.extend(
-            (name, value)
-            for name, value in res.headers
-            if name.lower() not in REPRESENTATION_HEADERS and name.lower() not in own
+        lines = lines_of(error.headers)
+        own = {name.lower() for name, _ in lines}
+        lines.extend(
+            line
+            for line in lines_of(res.headers)
+            if (lower := line[0].lower()) not in REPRESENTATION_HEADERS
+            and lower not in own
         )
         res.close()
         return error

@@ -131,7 +131,7 @@ def lines_of(headers: Headers) -> list[tuple[str, str]]:
 
 
 def find(lines: list[tuple[str, str]], lower_name: str) -> str | None:
-    """Return the first value of the header named ``lower_name`` (lowercase), or None."""
+    """Return the first value of the header named ``lower_name``, or None."""
     for name, value in lines:
         if name.lower() == lower_name:
             return value
