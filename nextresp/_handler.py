@@ -59,7 +59,7 @@ class ApiHandler:
     def __call__(self, *args: Any, **route_params: Any) -> Any:
         if len(args) == 2 and isinstance(args[0], dict) and not route_params:
             environ, start_response = args
-            req = ApiRequest(environ)
+            req = ApiRequest.lazy(environ)
             try:
                 response = self._respond(req, route_params)
             finally:

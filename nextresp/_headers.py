@@ -141,6 +141,8 @@ def find(lines: list[tuple[str, str]], lower_name: str) -> str | None:
 def replace(lines: list[tuple[str, str]], name: str, values: Iterable[str]) -> None:
     """Remove every line named ``name`` (any case), then add one per value."""
     lower = name.lower()
-    if any(line[0].lower() == lower for line in lines):
-        lines[:] = [line for line in lines if line[0].lower() != lower]
-    lines.extend((name, value) for value in values)
+    for line in lines:
+        if line[0].lower() == lower:
+            lines[:] = [line for line in lines if line[0].lower() != lower]
+            break
+    lines.extend([(name, value) for value in values])

@@ -49,7 +49,7 @@ def dumps(obj: object) -> bytes:
     return _encoder.encode(obj).encode()
 
 
-def encode(json_dumps: JsonDumps, obj: object, caller: str) -> bytes:
+def encode(json_dumps: JsonDumps, obj: object, helper: str) -> bytes:
     """Run ``json_dumps`` on ``obj``, turning its failures into errors one can act on.
 
     Strategy: encoders word their errors for their own authors ("Out of range float
@@ -60,16 +60,16 @@ def encode(json_dumps: JsonDumps, obj: object, caller: str) -> bytes:
         body = json_dumps(obj)
     except RecursionError:
         raise ValueError(
-            f"{caller} cannot encode the value: it is nested too deeply for JSON"
+            f"{helper}() cannot encode the value: it is nested too deeply for JSON"
         ) from None
     except ValueError as exc:
         raise ValueError(
-            f"{caller} cannot encode the value as valid JSON: {exc}; replace NaN"
+            f"{helper}() cannot encode the value as valid JSON: {exc}; replace NaN"
             " and infinities (for example with None) and break circular references"
         ) from exc
     except TypeError as exc:
         raise TypeError(
-            f"{caller} cannot encode the value as JSON: {exc}; convert it to dict,"
+            f"{helper}() cannot encode the value as JSON: {exc}; convert it to dict,"
             " list, str, int, float, bool or None first"
         ) from exc
     return body.encode() if isinstance(body, str) else body

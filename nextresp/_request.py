@@ -4,18 +4,53 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import EnvironHeaders, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
 from ._errors import ApiError
 
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIEnvironment
+
 #: Next.js's default request body limit: a body of exactly this size passes.
 DEFAULT_BODY_LIMIT = 1024 * 1024
 
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+_T = TypeVar("_T")
+
+
+class _SetByInit(Generic[_T]):
+    """An attribute werkzeug's ``Request.__init__`` sets, computed on first use.
+
+    PERF: :meth:`ApiRequest.lazy` skips werkzeug's ``__init__``, most of whose work
+    (server, paths, query string, remote address) few handlers read. The first read
+    of any of them runs the real ``__init__``, which fills them all in; ``method``
+    and ``headers``, set up front, keep their identity.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, req: None, owner: type) -> _SetByInit[_T]: ...
+
+    @overload
+    def __get__(self, req: Request, owner: type) -> _T: ...
+
+    def __get__(self, req: Request | None, owner: type) -> _T | _SetByInit[_T]:
+        if req is None:
+            return self
+        state = req.__dict__
+        kept = {name: state[name] for name in ("method", "headers")}
+        Request.__init__(req, req.environ, populate_request=False, shallow=req.shallow)
+        state.update(kept)
+        value: _T = state[self.name]
+        return value
 
 
 class ApiRequest(Request):
@@ -25,6 +60,28 @@ class ApiRequest(Request):
     it is the host's own request object, lent these helpers for the handler's run, so
     it sees exactly the data the host sees.
     """
+
+    scheme = _SetByInit[str]()
+    server = _SetByInit[tuple[str, int | None] | None]()
+    root_path = _SetByInit[str]()
+    path = _SetByInit[str]()
+    query_string = _SetByInit[bytes]()
+    remote_addr = _SetByInit[str | None]()
+
+    @classmethod
+    def lazy(cls, environ: WSGIEnvironment) -> Self:
+        """Return a request for ``environ`` that runs werkzeug's set-up when needed.
+
+        PERF: see ``_SetByInit``; a test pins that every attribute reads as werkzeug's
+        own ``__init__`` sets it.
+        """
+        req = cls.__new__(cls)
+        req.environ = environ
+        req.shallow = False
+        req.method = environ.get("REQUEST_METHOD", "GET").upper()
+        req.headers = EnvironHeaders(environ)
+        environ["werkzeug.request"] = req
+        return req
 
     #: The route parameters the host matched (``<int:id>`` and the like).
     route_params: dict[str, Any] = {}  # noqa: RUF012 (replaced, never mutated)

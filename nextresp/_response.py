@@ -298,7 +298,7 @@ class ApiResponse(Response):
             )
 
     def _send_json(self, obj: object, helper: str) -> Self:
-        body = _json.encode(type(self).json_dumps, obj, f"{helper}()")
+        body = _json.encode(type(self).json_dumps, obj, helper)
         lines = lines_of(self.headers)
         content_type = find(lines, "content-type")
         if content_type is None:
@@ -374,10 +374,13 @@ class ApiResponse(Response):
         if code == 204 or code == 304:
             replace(lines, "Content-Type", ())
             replace(lines, "Content-Length", ())
-        elif find(lines, "content-type") is None:
-            # PEP 3333's validator, and many clients, want a type on every response
-            # that may have a body; werkzeug's default is the honest one.
-            lines.append(("Content-Type", "text/plain; charset=utf-8"))
+        else:
+            if find(lines, "content-type") is None:
+                # PEP 3333's validator, and many clients, want a type on every
+                # response that may have a body; werkzeug's default is the honest one.
+                lines.append(("Content-Type", "text/plain; charset=utf-8"))
+            if self.response == [] and find(lines, "content-length") is None:
+                lines.append(("Content-Length", "0"))  # as werkzeug would, sooner
         return self
 
     def _use_server_file_wrapper(self, environ: WSGIEnvironment) -> None:
@@ -397,13 +400,12 @@ class ApiResponse(Response):
         status line as PEP 3333 requires."""
         self.finalize(environ)
         body = self.response
-        # PERF: a one-part bytes body with its length set, no Location to resolve and
+        # PERF: an empty or one-part bytes body with its length set, no Location and
         # nothing to close needs none of werkzeug's per-response work; anything else
         # (HEAD, 204/304, streams, close callbacks, Location) takes werkzeug's path.
         if (
             type(body) is list
-            and len(body) == 1
-            and type(body[0]) is bytes
+            and (not body or (len(body) == 1 and type(body[0]) is bytes))
             and not self._on_close
             and environ["REQUEST_METHOD"] != "HEAD"
         ):

@@ -1,0 +1,161 @@
+"""Every PERF shortcut gives exactly what the werkzeug path it skips gives."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from werkzeug.datastructures import Headers
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request, Response
+
+from nextresp import ApiRequest, ApiResponse, _json
+from nextresp._headers import lines_of
+
+from .support import call_wsgi
+
+ENVIRONS = {
+    "plain": {},
+    "query": {"query_string": "a=1&a=2&b=%C3%A9"},
+    "script-name": {"path": "/api/x/", "base_url": "http://example.com:8080/mount/"},
+    "unicode-path": {"path": "/caf%C3%A9"},
+    "https": {"base_url": "https://example.com/"},
+    "remote": {"environ_base": {"REMOTE_ADDR": "10.0.0.7"}},
+    "method": {"method": "delete"},
+}
+DEFERRED = ("scheme", "server", "root_path", "path", "query_string", "remote_addr")
+
+
+@pytest.mark.parametrize("kwargs", ENVIRONS.values(), ids=list(ENVIRONS))
+def test_lazy_request_reads_as_werkzeugs(kwargs: dict[str, Any]) -> None:
+    environ = EnvironBuilder(**kwargs).get_environ()
+    expected = Request(dict(environ))
+    lazy = ApiRequest.lazy(environ)
+    headers = lazy.headers
+    assert lazy.method == expected.method
+    for name in DEFERRED:
+        assert getattr(lazy, name) == getattr(expected, name), name
+    assert lazy.headers is headers  # set up front, kept through the deferred set-up
+    assert list(lazy.headers) == list(expected.headers)
+    assert (lazy.url, lazy.args, lazy.host) == (
+        expected.url,
+        expected.args,
+        expected.host,
+    )
+    assert environ["werkzeug.request"] is lazy
+
+
+def test_lazy_request_has_werkzeugs_attributes_once_set_up() -> None:
+    environ = EnvironBuilder(path="/x").get_environ()
+    lazy = ApiRequest.lazy(environ)
+    assert lazy.path == "/x"
+    assert set(vars(Request(dict(environ)))) <= set(vars(lazy))
+
+
+def test_blank_response_is_what_the_constructor_makes() -> None:
+    made, blank = ApiResponse(), ApiResponse.blank()
+    assert set(vars(blank)) == set(vars(made))
+    for name, value in vars(made).items():
+        if name != "headers":
+            assert getattr(blank, name) == value, name
+    assert list(blank.headers) == list(made.headers) == []
+
+
+@pytest.mark.parametrize("code", range(200, 600))
+def test_status_lines_are_werkzeugs(code: int) -> None:
+    assert ApiResponse().status(code).status == Response(status=code).status
+
+
+def test_lines_of_is_the_list_werkzeug_iterates() -> None:
+    headers = Headers([("A", "1")])
+    lines_of(headers).append(("B", "2"))
+    assert headers.to_wsgi_list() == [("A", "1"), ("B", "2")]
+    assert headers["b"] == "2"
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        ApiResponse.blank().json({"a": 1}),
+        ApiResponse.blank().send(b"bytes"),
+        ApiResponse.blank().end(),
+        ApiResponse.blank().status(404).send("x"),
+        ApiResponse.blank().redirect("/café"),
+        ApiResponse.blank().set_header("Content-Location", "/é").send("x"),
+    ],
+    ids=["json", "bytes", "empty", "404", "redirect", "content-location"],
+)
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
+def test_sending_gives_what_werkzeug_gives(response: ApiResponse, method: str) -> None:
+    environ = EnvironBuilder(method=method).get_environ()
+    response.finalize(environ)
+    app_iter, status, headers = response.get_wsgi_response(environ)
+    werkzeug = Response.get_wsgi_response(response, environ)
+    assert (b"".join(app_iter), status, headers) == (
+        b"".join(werkzeug[0]),
+        str(werkzeug[1]),
+        werkzeug[2],
+    )
+
+
+# -- orjson ------------------------------------------------------------------------
+
+VALUES = [
+    {"name": "Next.js", "n": [1, 2.5, -3, 1e16, 1.0, True, False]},
+    {"unicode": "café ☃ \U0001f600", "escapes": '"\\\n\t\x00\x1f'},
+    {"nested": [[{"a": [None, {}]}]], "empty": [], "blank": ""},
+    [0.1, 1 / 3, 2**53, -(2**63)],
+    {1: "int key", 2.5: "float key", False: "bool key", None: "none key"},
+    2**70,
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=[str(i) for i in range(len(VALUES))])
+def test_orjson_and_the_standard_encoder_agree(value: object) -> None:
+    pytest.importorskip("orjson")
+    assert _json.fast_dumps is not None
+    with_orjson = _json.dumps(value)
+    standard = _json._encoder.encode(value).encode()
+    assert json.loads(with_orjson) == json.loads(standard)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        float("nan"),
+        {"x": [float("-inf")]},
+        {"when": __import__("datetime").date.today()},
+    ],
+    ids=["nan", "inf", "date"],
+)
+def test_orjson_refuses_what_the_standard_encoder_refuses(value: object) -> None:
+    pytest.importorskip("orjson")
+    with pytest.raises((TypeError, ValueError)):
+        _json.dumps(value)
+
+
+def test_without_orjson_the_standard_encoder_is_used() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['orjson'] = None\n"
+        "from nextresp import _json, ApiResponse\n"
+        "assert _json.fast_dumps is None\n"
+        "print(ApiResponse().json({'a': [1, None]}).get_data().decode())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout == '{"a":[1,null]}\n'
+
+
+def test_orjson_output_reaches_the_wire() -> None:
+    from nextresp import api_handler
+
+    @api_handler
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        res.json({"name": "Next.js", "ok": True})
+
+    assert call_wsgi(handler).data == b'{"name":"Next.js","ok":true}'
