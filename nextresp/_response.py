@@ -167,7 +167,8 @@ class ApiResponse(Response):
         self._status, self._status_code = self._clean_status(value)
 
     def _set_status(self, code: object) -> Self:
-        self._check_open("status")
+        if self._finished_by is not None:
+            self._check_open("status")
         checked = check_status(code, 200, 599, "status")
         # PERF: werkzeug builds the status line anew on every assignment.
         line = _status_lines.get(checked)
@@ -186,7 +187,8 @@ class ApiResponse(Response):
         is kept. werkzeug's ``json`` property is replaced by this method; read the
         body back with ``get_json()``.
         """
-        self._check_open("json")
+        if self._finished_by is not None:
+            self._check_open("json")
         return self._send_json(obj, "json")
 
     def send(self, body: SendBody = None, /) -> Self:

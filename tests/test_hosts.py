@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import io
 import json
 import logging
@@ -393,6 +394,39 @@ def test_async_handler_unexpected_exception_is_a_500(call: Call) -> None:
 
     r = call(handler)
     assert (r.status_code, b"hidden" in r.data) == (500, False)
+
+
+request_tag: contextvars.ContextVar[str] = contextvars.ContextVar("request_tag")
+
+
+@api_handler
+async def suspending(req: ApiRequest, res: ApiResponse) -> None:
+    request_tag.set(req.query.get("tag", "none"))
+    await asyncio.sleep(0.001)  # a real wait: the loop takes over here
+    first = asyncio.get_running_loop().create_task(asyncio.sleep(0, "a"))
+    results = await asyncio.gather(first, asyncio.sleep(0.001, "b"))
+    if req.method == "DELETE":
+        raise ApiError(409, f"conflict for {request_tag.get()}")
+    res.json({"tag": request_tag.get(), "results": results})
+
+
+def test_an_async_handler_that_really_waits(call: Call) -> None:
+    r = call(suspending, "GET", "/?tag=t1")
+    assert json.loads(r.data) == {"tag": "t1", "results": ["a", "b"]}
+    assert request_tag.get("unset") == "unset"  # the handler's context stays its own
+
+
+def test_an_error_after_waiting_is_folded(call: Call) -> None:
+    r = call(suspending, "DELETE", "/?tag=t2")
+    assert (r.status_code, json.loads(r.data)["detail"]) == (409, "conflict for t2")
+
+
+def test_a_handler_that_never_waits_runs_without_starting_the_loop() -> None:
+    @api_handler
+    async def eager(req: ApiRequest, res: ApiResponse) -> None:
+        res.json({"running": asyncio.get_running_loop().is_running()})
+
+    assert json.loads(call_wsgi(eager).data) == {"running": False}
 
 
 def test_async_handler_inside_a_running_loop_is_a_logged_500(
