@@ -247,7 +247,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     if args.only in (None, "in-process"):
         report_in_process(in_process(apps, rounds=15, calls=5_000))
     if args.only in (None, "gunicorn"):
-        gunicorn_throughput(rounds=3, seconds=5)
+        gunicorn_throughput(rounds=7, seconds=3)
     if args.only in (None, "memory"):
         memory(apps["nextresp"], 1_000_000)
 

@@ -73,14 +73,15 @@ class ApiRequest(Request):
         """Return a request for ``environ`` that runs werkzeug's set-up when needed.
 
         PERF: see ``_SetByInit``; a test pins that every attribute reads as werkzeug's
-        own ``__init__`` sets it.
+        own ``__init__`` sets it. Unlike werkzeug's default, the request is not stored
+        in ``environ["werkzeug.request"]``: that makes a reference cycle per request,
+        which only the garbage collector can free.
         """
         req = cls.__new__(cls)
         req.environ = environ
         req.shallow = False
         req.method = environ.get("REQUEST_METHOD", "GET").upper()
         req.headers = EnvironHeaders(environ)
-        environ["werkzeug.request"] = req
         return req
 
     #: The route parameters the host matched (``<int:id>`` and the like).

@@ -43,7 +43,32 @@ def test_lazy_request_reads_as_werkzeugs(kwargs: dict[str, Any]) -> None:
         expected.args,
         expected.host,
     )
-    assert environ["werkzeug.request"] is lazy
+    assert "werkzeug.request" not in environ  # no reference cycle to collect
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE", "HEAD"])
+def test_serving_a_request_leaves_no_garbage_cycles(method: str) -> None:
+    import gc
+
+    from examples.thing import handler
+
+    environ = EnvironBuilder(method=method).get_environ()
+
+    def serve() -> bytes:
+        body = handler(dict(environ), lambda status, headers: None)
+        try:
+            return b"".join(body)
+        finally:
+            getattr(body, "close", lambda: None)()
+
+    serve()  # warm up
+    gc.collect()
+    gc.disable()
+    try:
+        serve()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
 
 
 def test_lazy_request_has_werkzeugs_attributes_once_set_up() -> None:
