@@ -168,7 +168,11 @@ def gunicorn_throughput(rounds: int, seconds: int) -> None:
         print("\nUnder gunicorn: skipped (wrk is not installed: apt-get install wrk)")
         return
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    targets = {"nextresp": "nextresp_handler", "raw WSGI": "raw_wsgi"}
+    targets = {
+        "nextresp": "nextresp_handler",
+        "nextresp etag=False": "nextresp_no_etag",
+        "raw WSGI": "raw_wsgi",
+    }
     servers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
     root = Path(__file__).resolve().parent.parent
     try:
@@ -199,8 +203,9 @@ def gunicorn_throughput(rounds: int, seconds: int) -> None:
     print("\nUnder gunicorn (1 sync worker, wrk -t1 -c8, GET 200 json): requests/s\n")
     for name, value in rps.items():
         print(f"- {name}: {value:,.0f}")
-    ratio = rps["nextresp"] / rps["raw WSGI"]
-    print(f"- ratio nextresp / raw WSGI: {ratio:.3f} (target ≥ 0.95)")
+    for name in ("nextresp", "nextresp etag=False"):
+        ratio = rps[name] / rps["raw WSGI"]
+        print(f"- ratio {name} / raw WSGI: {ratio:.3f} (target ≥ 0.95)")
 
 
 # -- memory -----------------------------------------------------------------------

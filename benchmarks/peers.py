@@ -69,6 +69,15 @@ def nextresp_handler(req: ApiRequest, res: ApiResponse) -> None:
     res.status(200).json({"name": "Next.js"})
 
 
+@api_handler(etag=False)
+def nextresp_no_etag(req: ApiRequest, res: ApiResponse) -> None:
+    """The same handler without the automatic ETag (and 304s)."""
+    if req.method == "DELETE" and not req.headers.get("Authorization"):
+        res.set_header("WWW-Authenticate", "Basic")
+        raise ApiError(401, "Authentication required")
+    res.status(200).json({"name": "Next.js"})
+
+
 @api_handler
 async def nextresp_async_handler(req: ApiRequest, res: ApiResponse) -> None:
     if req.method == "DELETE" and not req.headers.get("Authorization"):
