@@ -72,11 +72,12 @@ class ApiRequest(Request):
     def lazy(cls, environ: WSGIEnvironment) -> Self:
         """Return a request for ``environ`` that runs werkzeug's set-up when needed.
 
-        PERF: see ``_SetByInit``; a test pins that every attribute reads as werkzeug's
-        own ``__init__`` sets it. Unlike werkzeug's default, the request is not stored
-        in ``environ["werkzeug.request"]``: that makes a reference cycle per request,
+        Unlike werkzeug's default, the request is not stored in
+        ``environ["werkzeug.request"]``: that makes a reference cycle per request,
         which only the garbage collector can free.
         """
+        # PERF: see _SetByInit; a test pins that every attribute reads as werkzeug's own
+        # __init__ sets it.
         req = cls.__new__(cls)
         req.environ = environ
         req.shallow = False

@@ -49,7 +49,7 @@ def test_second_example_answers_as_described() -> None:
     assert example["things"] == {}
 
 
-@pytest.mark.parametrize("marker", ["demo-command", "test-command"])
+@pytest.mark.parametrize("marker", ["demo-command", "test-command", "docs-command"])
 def test_readme_commands_set_themselves_up(marker: str) -> None:
     match = re.search(rf"<!-- {marker} -->\n```sh\n(.*?)\n```", README)
     assert match is not None
