@@ -112,9 +112,16 @@ class ApiRequest(Request):
         if self.content_length == 0:
             return None
         limit = self.max_content_length
-        try:
-            if self.mimetype in _FORM_TYPES:
+        if self.mimetype in _FORM_TYPES:
+            try:
                 return self.form
+            except RequestEntityTooLarge:
+                # The whole body, one field, or the number of parts: werkzeug's form
+                # limits (max_form_memory_size, max_form_parts) as well as ours.
+                raise ApiError(
+                    413, "Request form exceeds the limits on its size or parts"
+                ) from None
+        try:
             data = self.get_data()
             # werkzeug stops a stream of unknown length at the limit without saying
             # whether more was coming: one more byte tells.

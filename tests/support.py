@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from wsgiref.validate import validator
 
@@ -17,3 +22,49 @@ def call_wsgi(
     """Send one request to ``app`` through the PEP 3333 validator."""
     client = Client(validator(app))
     return client.open(path, method=method, buffered=True, **kwargs)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def gunicorn(app: str, *options: str) -> Iterator[tuple[str, list[str]]]:
+    """Serve ``app`` ("module:attr") with gunicorn on a free port of 127.0.0.1.
+
+    Yields ``host:port`` and the list that collects gunicorn's log lines, which a
+    thread keeps reading so that the log pipe never fills.
+    """
+    import threading
+
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--bind=127.0.0.1:0",
+            "--no-control-socket",
+            "--log-level=info",
+            *options,
+            app,
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stderr is not None
+    log: list[str] = []
+    address = None
+    for line in process.stderr:
+        log.append(line)
+        if "Listening at: http://" in line:
+            address = line.split("http://")[1].split()[0]
+            break
+    reader = threading.Thread(target=log.extend, args=(process.stderr,), daemon=True)
+    reader.start()
+    try:
+        assert address is not None, "gunicorn did not start:\n" + "".join(log)
+        yield address, log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        reader.join(timeout=10)
+        process.stderr.close()

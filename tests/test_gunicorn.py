@@ -4,55 +4,28 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from examples.thing import AUTH
 
 from .live_app import DATA_FILE
-
-ROOT = Path(__file__).resolve().parent.parent
+from .support import gunicorn
 
 
 @pytest.fixture(scope="module", params=["sync", "gthread"])
 def server(request: pytest.FixtureRequest) -> Iterator[str]:
     """Start gunicorn on a free port with each worker class; yield ``host:port``."""
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "--bind=127.0.0.1:0",
-            "--workers=1",
-            f"--worker-class={request.param}",
-            # gunicorn turns a sync worker with threads into gthread: one thread there.
-            f"--threads={4 if request.param == 'gthread' else 1}",
-            "--no-control-socket",
-            "--log-level=info",
-            "tests.live_app:app",
-        ],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert process.stderr is not None
-    address = None
-    for line in process.stderr:
-        if "Listening at: http://" in line:
-            address = line.split("http://")[1].split()[0]
-            break
-    try:
-        assert address is not None, "gunicorn did not start"
+    # gunicorn turns a sync worker with threads into gthread: one thread there.
+    threads = 4 if request.param == "gthread" else 1
+    with gunicorn(
+        "tests.live_app:app",
+        "--workers=1",
+        f"--worker-class={request.param}",
+        f"--threads={threads}",
+    ) as (address, _log):
         yield address
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
 
 
 def fetch(
