@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, overload
 
@@ -13,7 +14,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import _async
 from ._errors import ApiError, error_response
-from ._headers import REPRESENTATION_HEADERS, check_name, lines_of
+from ._headers import REPRESENTATION_HEADERS, lines_of
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
 from ._response import ApiResponse
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 HandlerFunc = Callable[..., object]
 
 logger = logging.getLogger("nextresp")
+
+# RFC 9110, section 9.1: a method is a token.
+_METHOD = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 class ApiHandler:
@@ -272,15 +276,13 @@ def _check_methods(methods: Iterable[str]) -> tuple[str, ...]:
         )
     checked: list[str] = []
     for method in methods:
-        try:
-            name = check_name(method).upper()
-        except (TypeError, ValueError):
+        if not (isinstance(method, str) and _METHOD.fullmatch(method)):
             raise ValueError(
                 f"api_handler option methods holds {method!r}, which is not an"
                 " HTTP method name"
-            ) from None
-        if name not in checked:
-            checked.append(name)
+            )
+        if method.upper() not in checked:
+            checked.append(method.upper())
     if not checked:
         raise ValueError("api_handler option methods must name at least one method")
     return tuple(checked)

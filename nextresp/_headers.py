@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping
 
 from werkzeug.datastructures import Headers
 
-# RFC 9110, section 5.6.2: a field name is a token.
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# RFC 9110, section 5.6.2, makes a field name a token; PEP 3333's validator, and many
+# proxies, accept only the names people use: a letter, then letters, digits, - and _.
+_NAME = re.compile(r"[A-Za-z][-_0-9A-Za-z]*")
 # Anything a field value may not hold: controls (C0 less tab, DEL, C1) and code points
 # that Latin-1, the only encoding WSGI allows for headers, cannot carry.
 _NOT_FIELD_TEXT = re.compile(r"[^\t\x20-\x7e\xa0-\xff]")
@@ -55,10 +56,10 @@ def check_name(name: object) -> str:
         raise TypeError(
             f"header name must be a str, not {name!r} ({type(name).__name__})"
         )
-    if not _TOKEN.fullmatch(name):
+    if not _NAME.fullmatch(name):
         raise ValueError(
-            f"header name {name!r} is not an HTTP token: use letters, digits"
-            " and !#$%&'*+-.^_`|~ only"
+            f"header name {name!r} is not a valid header name: start with a letter,"
+            " then use letters, digits, '-' and '_' only"
         )
     if name.lower() in _SERVER_MANAGED:
         raise ValueError(
@@ -69,7 +70,11 @@ def check_name(name: object) -> str:
 
 
 def check_value(name: str, value: object) -> str:
-    """Return ``value`` as the text of one header line, or raise naming the fault."""
+    """Return ``value`` as the text of one header line, or raise naming the fault.
+
+    A tab is white space to HTTP but a control character to PEP 3333, which servers
+    may enforce: it is sent as the space HTTP takes it for.
+    """
     if type(value) is int:
         return str(value)
     if not isinstance(value, str):
@@ -87,7 +92,7 @@ def check_value(name: str, value: object) -> str:
         raise ValueError(
             f"value of header {name!r} has {char!r} at index {bad.start()}: {fix}"
         )
-    return value
+    return value.replace("\t", " ") if "\t" in value else value
 
 
 def check_values(name: str, value: object) -> list[str]:

@@ -278,7 +278,8 @@ class ApiResponse(Response):
         """Set header ``name`` to ``value``, replacing any earlier value.
 
         ``value`` is a ``str``, an ``int``, or a list of ``str`` (one header line
-        each; an empty list removes the header). Names must be HTTP tokens; values
+        each; an empty list removes the header). Names are letters, digits, - and _,
+        starting with a letter; values
         with control characters (tab aside) or characters outside Latin-1 raise
         ``ValueError``. ``Content-Length`` and hop-by-hop headers are the server's.
         """

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import encode_multipart
 from werkzeug.wrappers import Request
 
 from nextresp import ApiError, ApiRequest, ApiResponse, api_handler
@@ -518,3 +519,31 @@ def test_flask_max_content_length_smaller_than_the_limit_wins() -> None:
     r = call_wsgi(app, "POST", "/", data=b"123456", content_type="text/plain")
     assert r.status_code == 413
     assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 5 bytes"
+
+
+def test_an_async_handler_failing_before_it_waits(call: Call) -> None:
+    @api_handler
+    async def handler(req: ApiRequest, res: ApiResponse) -> None:
+        raise ApiError(403)
+
+    r = call(handler)
+    assert (r.status_code, json.loads(r.data)["title"]) == (403, "Forbidden")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {f"field{i}": "v" for i in range(1001)},
+        {"big": "x" * 600_000},
+    ],
+    ids=["1001-parts", "600-kB-field"],
+)
+def test_multipart_bombs_are_413(call: Call, data: dict[str, str]) -> None:
+    # Encoded in memory: the test client would spool a large body to a file of its own.
+    boundary, body = encode_multipart(data)
+    content_type = f"multipart/form-data; boundary={boundary}"
+    r = call(echo, "POST", "/", data=body, content_type=content_type)
+    assert r.status_code == 413
+    assert json.loads(r.data)["detail"] == (
+        "Request form exceeds the limits on its size or parts"
+    )

@@ -255,6 +255,7 @@ def test_a_chunked_body_over_the_limit_is_413(address: str) -> None:
 
 
 def test_a_multipart_bomb_is_413(address: str) -> None:
+    before = stats(address)
     parts = b"".join(
         b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nv\r\n' % i
         for i in range(5000)
@@ -270,6 +271,20 @@ def test_a_multipart_bomb_is_413(address: str) -> None:
     assert json.loads(answer.body)["detail"] == (
         "Request form exceeds the limits on its size or parts"
     )
+    big_field = (
+        b'--b\r\nContent-Disposition: form-data; name="f"\r\n\r\n'
+        + b"x" * 600_000
+        + b"\r\n--b--\r\n"
+    )
+    answer = exchange(
+        address,
+        "POST",
+        "/body",
+        [("Content-Type", "multipart/form-data; boundary=b")],
+        big_field,
+    )
+    assert answer.status == 413
+    assert stats(address)["fds"] <= before["fds"]
 
 
 # -- faults --------------------------------------------------------------------------
