@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from wsgiref.types import StartResponse, WSGIEnvironment
+from wsgiref.validate import validator
 
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.wrappers import Request
@@ -138,10 +139,14 @@ def stats(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[b
     return [body]
 
 
-def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+def _app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
     """``/stats``, or ``/<kind>`` answered by ``answer`` as a werkzeug endpoint."""
     path = environ["PATH_INFO"]
     if path == "/stats":
         return stats(environ, start_response)
     response = answer(Request(environ), kind=path.strip("/"))
     return response(environ, start_response)  # type: ignore[no-any-return]
+
+
+#: What gunicorn serves: every exchange is checked against PEP 3333 on the way out.
+app = validator(_app)

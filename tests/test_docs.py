@@ -31,3 +31,13 @@ def test_every_page_is_in_the_table_of_contents() -> None:
     assert pages == {
         line.strip() for line in toctree.splitlines()[3:] if line.strip()
     } - {"```"}
+
+
+def test_the_reliability_page_names_tests_that_exist() -> None:
+    page = (ROOT / "docs" / "reliability.md").read_text()
+    named = set(re.findall(r"test_\w+", page))
+    modules = list((ROOT / "tests").glob("test_*.py"))
+    sources = "".join(path.read_text() for path in modules)
+    defined = set(re.findall(r"^def (test_\w+)", sources, flags=re.MULTILINE))
+    assert len(named) > 20
+    assert named <= defined | {path.stem for path in modules}

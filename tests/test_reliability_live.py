@@ -400,6 +400,7 @@ def drive(address: str, seconds: float, clients: int = 6) -> tuple[int, list[str
     return served[0], failures
 
 
+@pytest.mark.soak
 def test_soak(address: str) -> None:
     """Mixed load for NEXTRESP_SOAK_SECONDS (4 by default; more for a longer soak).
 
