@@ -13,6 +13,13 @@ from nextresp import ApiError
 
 from .support import call_wsgi
 
+PROBLEM_401 = {
+    "type": "about:blank",
+    "title": "Unauthorized",
+    "status": 401,
+    "detail": "Authentication required",
+}
+
 
 @pytest.mark.parametrize(
     ("status", "message"),
@@ -168,12 +175,7 @@ def test_werkzeug_app_returning_the_error_sends_problem_details() -> None:
     assert r.headers["Content-Type"] == "application/problem+json"
     assert r.headers["WWW-Authenticate"] == "Basic"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
-    assert json.loads(r.data) == {
-        "type": "about:blank",
-        "title": "Unauthorized",
-        "status": 401,
-        "detail": "Authentication required",
-    }
+    assert json.loads(r.data) == PROBLEM_401
     assert r.headers["Content-Length"] == str(len(r.data))
 
 
@@ -265,9 +267,4 @@ def test_flask_view_raising_the_error_gets_the_same_response() -> None:
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"] == "Basic"
     assert r.headers["Content-Type"] == "application/problem+json"
-    assert json.loads(r.data) == {
-        "type": "about:blank",
-        "title": "Unauthorized",
-        "status": 401,
-        "detail": "Authentication required",
-    }
+    assert json.loads(r.data) == PROBLEM_401

@@ -12,31 +12,12 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound, TooManyRequests
 from werkzeug.utils import redirect as werkzeug_redirect
 from werkzeug.wrappers import Request, Response
 
+from examples import thing
 from nextresp import ApiError, ApiResponse, api_handler
 
 from .support import Call, call_wsgi
 
-AUTH = "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="  # RFC 7617: Aladdin / open sesame
-deleted: list[str] = []
-
-
-@api_handler
-def seed_handler(req: Request, res: ApiResponse) -> None:
-    """The seed document's example, ported."""
-
-    def authorize() -> None:
-        if not req.headers.get("Authorization"):
-            res.set_header("WWW-Authenticate", "Basic")
-            raise ApiError(401, "Authentication required")
-        if req.headers["Authorization"] != AUTH:
-            raise ApiError(403)
-
-    if req.method == "DELETE":
-        authorize()
-        deleted.append("thing")
-        res.status(204).end()
-    elif req.method in ("GET", "HEAD"):
-        res.json({"hello": "world"})
+AUTH = thing.AUTH
 
 
 #: A strong ETag: the SHA-1 of the body, as werkzeug makes it.
@@ -54,14 +35,14 @@ PROBLEM_401 = {
 
 
 def test_seed_get_answers_json(call: Call) -> None:
-    r = call(seed_handler, "GET")
+    r = call(thing.handler, "GET")
     assert (r.status_code, r.data) == (200, b'{"hello":"world"}')
     assert r.headers["Content-Type"] == "application/json"
     assert r.headers["Content-Length"] == "17"
 
 
 def test_seed_delete_without_auth_is_401_with_www_authenticate(call: Call) -> None:
-    r = call(seed_handler, "DELETE")
+    r = call(thing.handler, "DELETE")
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"] == "Basic"
     assert r.headers["Content-Type"] == "application/problem+json"
@@ -69,7 +50,7 @@ def test_seed_delete_without_auth_is_401_with_www_authenticate(call: Call) -> No
 
 
 def test_seed_delete_with_wrong_auth_is_403_forbidden(call: Call) -> None:
-    r = call(seed_handler, "DELETE", headers={"Authorization": "Basic bm9wZQ=="})
+    r = call(thing.handler, "DELETE", headers={"Authorization": "Basic bm9wZQ=="})
     assert r.status_code == 403
     assert "WWW-Authenticate" not in r.headers
     assert json.loads(r.data) == {
@@ -80,23 +61,23 @@ def test_seed_delete_with_wrong_auth_is_403_forbidden(call: Call) -> None:
 
 
 def test_seed_delete_with_auth_is_204_with_no_body(call: Call) -> None:
-    deleted.clear()
-    r = call(seed_handler, "DELETE", headers={"Authorization": AUTH})
+    thing.things["thing"] = "exists"
+    r = call(thing.handler, "DELETE", headers={"Authorization": AUTH})
     assert (r.status_code, r.data) == (204, b"")
     assert "Content-Type" not in r.headers
     assert "Content-Length" not in r.headers
-    assert deleted == ["thing"]
+    assert thing.things == {}
 
 
 def test_seed_delete_text_client_gets_the_message_as_text(call: Call) -> None:
-    r = call(seed_handler, "DELETE", headers={"Accept": "text/plain"})
+    r = call(thing.handler, "DELETE", headers={"Accept": "text/plain"})
     assert (r.status_code, r.data) == (401, b"Authentication required")
     assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert r.headers["WWW-Authenticate"] == "Basic"
 
 
 def test_a_handler_that_sends_nothing_answers_200_empty(call: Call) -> None:
-    r = call(seed_handler, "PATCH")
+    r = call(thing.handler, "PATCH")
     assert (r.status_code, r.data) == (200, b"")
     assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert r.headers["Content-Length"] == "0"
@@ -393,14 +374,14 @@ def test_no_body_statuses_go_out_without_body_or_representation(
 
 
 def test_head_has_the_get_headers_and_no_body(call: Call) -> None:
-    get = call(seed_handler, "GET")
-    head = call(seed_handler, "HEAD")
+    get = call(thing.handler, "GET")
+    head = call(thing.handler, "HEAD")
     assert (head.status_code, head.data) == (200, b"")
     assert head.headers.to_wsgi_list() == get.headers.to_wsgi_list()
 
 
 def test_send_and_json_bodies_get_an_etag(call: Call) -> None:
-    r = call(seed_handler, "GET")
+    r = call(thing.handler, "GET")
     assert r.headers["ETag"] == f'"{TAG}"'
 
 
@@ -418,7 +399,7 @@ def test_send_and_json_bodies_get_an_etag(call: Call) -> None:
 def test_matching_if_none_match_is_answered_304(
     call: Call, method: str, if_none_match: str
 ) -> None:
-    r = call(seed_handler, method, headers={"If-None-Match": if_none_match})
+    r = call(thing.handler, method, headers={"If-None-Match": if_none_match})
     assert (r.status_code, r.data) == (304, b"")
     assert r.headers["ETag"] == f'"{TAG}"'
     assert "Content-Type" not in r.headers
@@ -426,7 +407,7 @@ def test_matching_if_none_match_is_answered_304(
 
 
 def test_a_stale_etag_gets_the_full_response(call: Call) -> None:
-    r = call(seed_handler, headers={"If-None-Match": '"stale"'})
+    r = call(thing.handler, headers={"If-None-Match": '"stale"'})
     assert (r.status_code, r.data) == (200, b'{"hello":"world"}')
 
 

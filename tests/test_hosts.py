@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -193,29 +194,36 @@ def test_body_limit_is_an_option(call: Call) -> None:
     assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 10 bytes"
 
 
-class Endless:
-    """A request stream that never ends, counting what was read from it."""
+class InputStream:
+    """A request body of ``size`` bytes (``None``: endless), counting what was read.
 
-    def __init__(self) -> None:
+    It says where it ends only by ending, as a chunked body does.
+    """
+
+    def __init__(self, size: int | None) -> None:
+        self.left = size
         self.read_bytes = 0
 
     def read(self, size: int = -1) -> bytes:
-        assert size >= 0, "an endless stream was read to its end"
+        if self.left is None:
+            assert size >= 0, "an endless stream was read to its end"
+        else:
+            size = self.left if size < 0 else min(size, self.left)
+            self.left -= size
         self.read_bytes += size
         return b"x" * size
 
-    def readline(self, size: int = -1) -> bytes:
-        return self.read(size)
+    readline = read
 
     def readlines(self, hint: int = -1) -> list[bytes]:
         return [self.read(hint)]
 
-    def __iter__(self) -> Any:
-        raise AssertionError("an endless stream was iterated")
+    def __iter__(self) -> Iterator[bytes]:
+        return iter([self.read()])
 
 
 def test_a_chunked_body_over_the_limit_is_413_without_reading_it_whole() -> None:
-    stream = Endless()
+    stream = InputStream(None)
     r = call_wsgi(
         echo,
         "POST",
@@ -228,27 +236,6 @@ def test_a_chunked_body_over_the_limit_is_413_without_reading_it_whole() -> None
     assert stream.read_bytes == LIMIT + 1
 
 
-class Chunks:
-    """A request stream of a known size that only says where it ends by ending."""
-
-    def __init__(self, size: int) -> None:
-        self.left = size
-
-    def read(self, size: int = -1) -> bytes:
-        size = self.left if size < 0 else min(size, self.left)
-        self.left -= size
-        return b"x" * size
-
-    def readline(self, size: int = -1) -> bytes:
-        return self.read(size)
-
-    def readlines(self, hint: int = -1) -> list[bytes]:
-        return [self.read(hint)]
-
-    def __iter__(self) -> Any:
-        return iter([self.read()])
-
-
 @pytest.mark.parametrize(
     ("size", "status"), [(LIMIT, 200), (LIMIT + 1, 413)], ids=["limit", "limit+1"]
 )
@@ -259,13 +246,16 @@ def test_chunked_bodies_at_the_limit(size: int, status: int) -> None:
         "/",
         content_type="application/octet-stream",
         headers={"Transfer-Encoding": "chunked"},
-        environ_overrides={"wsgi.input": Chunks(size), "wsgi.input_terminated": True},
+        environ_overrides={
+            "wsgi.input": InputStream(size),
+            "wsgi.input_terminated": True,
+        },
     )
     assert r.status_code == status
 
 
 def test_a_declared_length_over_the_limit_is_413_before_reading() -> None:
-    stream = Endless()
+    stream = InputStream(None)
     r = call_wsgi(
         echo,
         "POST",
