@@ -244,7 +244,8 @@ def api_handler(
                 f"api_handler option {option} must be True or False, not {value!r}"
             )
     if body_limit is not None and (type(body_limit) is not int or body_limit < 0):
-        raise TypeError(
+        error = TypeError if type(body_limit) is not int else ValueError
+        raise error(
             "api_handler option body_limit must be a number of bytes (an int >= 0)"
             f" or None, not {body_limit!r}"
         )

@@ -123,11 +123,14 @@ class ApiRequest(Request):
                 ) from None
         try:
             data = self.get_data()
-            # werkzeug stops a stream of unknown length at the limit without saying
+            # werkzeug stops a stream of unknown length (which it reads only from
+            # servers that end such streams themselves) at the limit without saying
             # whether more was coming: one more byte tells.
             if (
-                len(data) == limit
+                data
+                and len(data) == limit
                 and self.content_length is None
+                and self.environ.get("wsgi.input_terminated")
                 and self.environ["wsgi.input"].read(1)
             ):
                 raise RequestEntityTooLarge()
