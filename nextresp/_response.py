@@ -46,6 +46,7 @@ _REDIRECT_USAGE = (
     " or res.redirect(308, '/new')"
 )
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TEXT = "text/plain; charset=utf-8"
 #: werkzeug's status line for each code used so far ("200 OK", "201 CREATED").
 _status_lines: dict[int, str] = {}
 
@@ -206,7 +207,7 @@ class ApiResponse(Response):
         if body is None:
             return self._finish(b"", "send")
         if isinstance(body, str):
-            return self._send_bytes(body.encode(), "text/plain; charset=utf-8", "send")
+            return self._send_bytes(_utf8(body, "send"), _TEXT, "send")
         if isinstance(body, bytes):
             return self._send_bytes(body, "application/octet-stream", "send")
         if isinstance(body, bytearray | memoryview):
@@ -240,7 +241,7 @@ class ApiResponse(Response):
             self._finished_by = "end"
             return self
         if isinstance(body, str):
-            return self._send_bytes(body.encode(), "text/plain; charset=utf-8", "end")
+            return self._send_bytes(_utf8(body, "end"), _TEXT, "end")
         if isinstance(body, bytes):
             return self._send_bytes(body, "application/octet-stream", "end")
         raise TypeError(
@@ -278,10 +279,10 @@ class ApiResponse(Response):
         """Set header ``name`` to ``value``, replacing any earlier value.
 
         ``value`` is a ``str``, an ``int``, or a list of ``str`` (one header line
-        each; an empty list removes the header). Names are letters, digits, - and _,
-        starting with a letter; values
-        with control characters (tab aside) or characters outside Latin-1 raise
-        ``ValueError``. ``Content-Length`` and hop-by-hop headers are the server's.
+        each; an empty list removes the header). A name starts with a letter and
+        holds letters, digits, ``-`` and ``_``. A value with a control character or
+        a character outside Latin-1 raises ``ValueError``; a tab is sent as a space.
+        ``Content-Length`` and hop-by-hop headers are the server's.
         """
         self._check_open("set_header")
         name = check_name(name)
@@ -379,7 +380,7 @@ class ApiResponse(Response):
             if find(lines, "content-type") is None:
                 # PEP 3333's validator, and many clients, want a type on every
                 # response that may have a body; werkzeug's default is the honest one.
-                lines.append(("Content-Type", "text/plain; charset=utf-8"))
+                lines.append(("Content-Type", _TEXT))
             if self.response == [] and find(lines, "content-length") is None:
                 lines.append(("Content-Length", "0"))  # as werkzeug would, sooner
         return self
@@ -416,6 +417,16 @@ class ApiResponse(Response):
         headers = self.get_wsgi_headers(environ)
         app_iter = self.get_app_iter(environ)
         return app_iter, self._status, headers.to_wsgi_list()
+
+
+def _utf8(text: str, helper: str) -> bytes:
+    try:
+        return text.encode()
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{helper}() got text that UTF-8 cannot encode ({exc.reason} at index"
+            f" {exc.start}); remove lone surrogates, or send bytes"
+        ) from None
 
 
 def _redirect_status(value: object) -> int:

@@ -239,6 +239,14 @@ def test_send_refuses_other_types(body: object) -> None:
     res.send("the response is still open")
 
 
+@pytest.mark.parametrize("helper", ["send", "end"])
+def test_text_utf8_cannot_encode_is_refused(helper: str) -> None:
+    res = ApiResponse()
+    with pytest.raises(ValueError, match=rf"^{helper}\(\) got text that UTF-8 cannot"):
+        getattr(res, helper)("lone \ud800")
+    assert res.send("still open").get_data() == b"still open"
+
+
 def test_send_refuses_a_text_mode_file(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("x")
