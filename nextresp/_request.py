@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 #: Next.js's default request body limit: a body of exactly this size passes.
 DEFAULT_BODY_LIMIT = 1024 * 1024
+#: JSON bodies nested deeper are refused: parsers recurse, and no API needs more.
+MAX_JSON_DEPTH = 512
+_TOO_DEEP = f"JSON nested deeper than {MAX_JSON_DEPTH} levels"
 
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
@@ -142,9 +145,18 @@ class ApiRequest(Request):
             return None
         if self.is_json:
             try:
-                return json.loads(data)
-            except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+                value = json.loads(data)
+            except ValueError:  # UnicodeDecodeError is a ValueError too
                 raise ApiError(400, "Invalid JSON") from None
+            except RecursionError:
+                raise ApiError(400, _TOO_DEEP) from None
+            # Newer Pythons parse far deeper than older ones: one limit for all. Only
+            # a body with more brackets than the limit can be nested past it.
+            if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and _deeper(
+                value, MAX_JSON_DEPTH
+            ):
+                raise ApiError(400, _TOO_DEEP)
+            return value
         if self.mimetype.startswith("text/"):
             charset = self.mimetype_params.get("charset", "utf-8")
             try:
@@ -154,6 +166,22 @@ class ApiRequest(Request):
                     400, "Request body is not valid text in its declared charset"
                 ) from None
         return data
+
+
+def _deeper(value: object, limit: int) -> bool:
+    """Tell whether ``value`` nests lists and dicts more than ``limit`` levels deep."""
+    stack: list[tuple[dict[Any, Any] | list[Any], int]] = []
+    if isinstance(value, dict | list):
+        stack.append((value, 1))
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend(
+            (child, depth + 1) for child in children if isinstance(child, dict | list)
+        )
+    return False
 
 
 _api_classes: dict[type[Request], type[ApiRequest]] = {Request: ApiRequest}
