@@ -6,7 +6,7 @@ from typing import assert_type
 
 from werkzeug.wrappers import Request
 
-from nextresp import ApiError, ApiResponse, api_handler
+from nextresp import ApiError, ApiRequest, ApiResponse, api_handler
 from nextresp._handler import ApiHandler
 
 
@@ -45,3 +45,16 @@ def configured(req: Request, res: ApiResponse) -> ApiResponse:
 
 assert_type(bare, ApiHandler)
 assert_type(configured, ApiHandler)
+
+
+@api_handler(methods=["GET", "PUT"], body_limit=1024)
+async def typed_request(req: ApiRequest, res: ApiResponse, id: int) -> None:
+    name = req.query.get("name") or f"User {id}"
+    body: object = req.body
+    res.json({"id": id, "name": name, "body": body})
+
+
+assert_type(typed_request, ApiHandler)
+assert_type(ApiRequest.lazy({}), ApiRequest)
+assert_type(ApiResponse.blank(), ApiResponse)
+assert_type(MyResponse.blank(), MyResponse)
