@@ -92,6 +92,13 @@ def test_status_lines_are_werkzeugs(code: int) -> None:
     assert ApiResponse().status(code).status == Response(status=code).status
 
 
+@pytest.mark.parametrize("body", [b"x", b'{"name":"Next.js"}', bytes(range(256)) * 50])
+def test_etags_are_werkzeugs(body: bytes) -> None:
+    from werkzeug.http import generate_etag
+
+    assert ApiResponse().send(body).headers["ETag"] == f'"{generate_etag(body)}"'
+
+
 def test_lines_of_is_the_list_werkzeug_iterates() -> None:
     headers = Headers([("A", "1")])
     lines_of(headers).append(("B", "2"))
@@ -184,3 +191,18 @@ def test_orjson_output_reaches_the_wire() -> None:
         res.json({"name": "Next.js", "ok": True})
 
     assert call_wsgi(handler).data == b'{"name":"Next.js","ok":true}'
+
+
+def test_etags_without_cpythons_own_sha1_are_the_same() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['_sha1'] = None\n"
+        "from nextresp import ApiResponse\n"
+        "print(ApiResponse().send(b'x').headers['ETag'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout == f'"{__import__("hashlib").sha1(b"x").hexdigest()}"\n'
