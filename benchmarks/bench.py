@@ -1,13 +1,13 @@
 """Benchmark nextresp against its peers: in process, under gunicorn, and for memory.
 
-    python benchmarks/bench.py            # the full run (about a minute)
+    python benchmarks/bench.py            # the full run (about three minutes)
     python benchmarks/bench.py --smoke    # a few rounds, to check that it runs
 
 In process, each peer is called as a WSGI app with a prepared environ and its body is
-drained; peers take turns (A B C D E, repeated) so that drift hits them all alike, and
-the median round is reported. Under gunicorn, ``wrk`` (if installed) drives one sync
-worker on 127.0.0.1. The memory run serves requests in process and reports how much the
-resident set grew.
+drained; peers take turns (A B C D E, then E D C B A, repeated) so that drift and
+position hit them all alike, and the median round is reported. Under gunicorn, ``wrk``
+(if installed) drives one sync worker per app on 127.0.0.1, in the same turns. The
+memory run serves requests in process and reports how much the resident set grew.
 """
 
 from __future__ import annotations
@@ -33,6 +33,16 @@ REQUESTS = {
     "GET 200 json": {"REQUEST_METHOD": "GET"},
     "DELETE 401": {"REQUEST_METHOD": "DELETE"},
 }
+
+
+def turns(names: list[str], rounds: int) -> Iterable[list[str]]:
+    """Yield the order of each round: forwards, then backwards, and so on.
+
+    A peer's place in a round changes its figure (a load run leaves thousands of
+    closed connections behind it for the next), so every place is taken in turn.
+    """
+    for round_ in range(rounds):
+        yield names if round_ % 2 == 0 else names[::-1]
 
 
 def environ(overrides: dict[str, str]) -> dict[str, Any]:
@@ -108,9 +118,9 @@ def in_process(
         if len(set(codes.values())) != 1:
             raise SystemExit(f"peers disagree on {label}: {codes}")
         samples: dict[str, list[float]] = {name: [] for name in apps}
-        for _ in range(rounds):
-            for name, app in apps.items():
-                samples[name].append(time_calls(app, base, calls))
+        for order in turns(list(apps), rounds):
+            for name in order:
+                samples[name].append(time_calls(apps[name], base, calls))
         results[label] = {name: statistics.median(s) for name, s in samples.items()}
     return results
 
@@ -192,9 +202,9 @@ def gunicorn_throughput(rounds: int, seconds: int) -> None:
             servers[name] = (process, f"http://127.0.0.1:{port}/")
         time.sleep(1.5)
         samples: dict[str, list[float]] = {name: [] for name in servers}
-        for _ in range(rounds):
-            for name, (_process, url) in servers.items():
-                samples[name].append(wrk_rps(url, seconds))
+        for order in turns(list(servers), rounds):
+            for name in order:
+                samples[name].append(wrk_rps(servers[name][1], seconds))
     finally:
         for process, _url in servers.values():
             process.terminate()
@@ -250,9 +260,9 @@ def main(argv: Iterable[str] | None = None) -> None:
         memory(apps["nextresp"], 2_000)
         return
     if args.only in (None, "in-process"):
-        report_in_process(in_process(apps, rounds=15, calls=5_000))
+        report_in_process(in_process(apps, rounds=16, calls=5_000))
     if args.only in (None, "gunicorn"):
-        gunicorn_throughput(rounds=7, seconds=3)
+        gunicorn_throughput(rounds=8, seconds=3)
     if args.only in (None, "memory"):
         memory(apps["nextresp"], 1_000_000)
 
