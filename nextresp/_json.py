@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 
@@ -26,8 +27,7 @@ else:
         | orjson.OPT_PASSTHROUGH_SUBCLASS
     )
 
-    def fast_dumps(obj: object) -> bytes:
-        return orjson.dumps(obj, option=_ORJSON_STRICT)
+    fast_dumps = functools.partial(orjson.dumps, option=_ORJSON_STRICT)
 
 
 def dumps(obj: object) -> bytes:
