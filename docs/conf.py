@@ -25,3 +25,5 @@ autodoc_class_signature = "separated"
 
 html_theme = "furo"
 html_title = f"nextresp {release}"
+html_static_path = ["_static"]
+html_css_files = ["nextresp.css"]
