@@ -6,6 +6,7 @@ resident memory) so that tests can check it from outside.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import tempfile
@@ -23,6 +24,7 @@ from nextresp import ApiError, ApiRequest, ApiResponse, api_handler
 SECRET = "secret-token-7f3a at /srv/app/settings.py"
 DATA = Path(tempfile.gettempdir()) / f"nextresp-reliability-{os.getpid()}.bin"
 DATA.write_bytes(os.urandom(200_000))
+atexit.register(DATA.unlink, missing_ok=True)
 
 closed = {"stream": 0, "file": 0}
 _lock = threading.Lock()
