@@ -12,7 +12,7 @@ from werkzeug.http import parse_accept_header
 
 from . import _json
 from ._headers import HeadersLike, check_headers, lines_of
-from ._response import ApiResponse
+from ._response import TEXT_PLAIN, ApiResponse
 from ._status import check_status, reason_phrase
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def error_response(
         content_type = "application/problem+json"
     else:
         body = (title if detail is None else detail).encode()
-        content_type = "text/plain; charset=utf-8"
+        content_type = TEXT_PLAIN
     response = ApiResponse.blank()
     response.status_code = code
     response.response = [body]

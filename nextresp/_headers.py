@@ -143,6 +143,12 @@ def find(lines: list[tuple[str, str]], lower_name: str) -> str | None:
     return None
 
 
+def setdefault(lines: list[tuple[str, str]], name: str, value: str) -> None:
+    """Add the line ``name: value`` unless a header of that name (any case) is there."""
+    if find(lines, name.lower()) is None:
+        lines.append((name, value))
+
+
 def replace(lines: list[tuple[str, str]], name: str, values: Iterable[str]) -> None:
     """Remove every line named ``name`` (any case), then add one per value."""
     lower = name.lower()

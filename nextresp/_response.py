@@ -19,7 +19,15 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import FileWrapper
 
 from . import _json
-from ._headers import HeaderValue, check_name, check_values, find, lines_of, replace
+from ._headers import (
+    HeaderValue,
+    check_name,
+    check_values,
+    find,
+    lines_of,
+    replace,
+    setdefault,
+)
 from ._status import REDIRECT_CODES, check_status
 
 
@@ -63,7 +71,7 @@ _REDIRECT_USAGE = (
     " or res.redirect(308, '/new')"
 )
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_TEXT = "text/plain; charset=utf-8"
+TEXT_PLAIN = "text/plain; charset=utf-8"
 #: werkzeug's status line for each code used so far ("200 OK", "201 CREATED").
 _status_lines: dict[int, str] = {}
 
@@ -224,7 +232,7 @@ class ApiResponse(Response):
         if body is None:
             return self._finish(b"", "send")
         if isinstance(body, str):
-            return self._send_bytes(_utf8(body, "send"), _TEXT, "send")
+            return self._send_bytes(_utf8(body, "send"), TEXT_PLAIN, "send")
         if isinstance(body, bytes):
             return self._send_bytes(body, "application/octet-stream", "send")
         if isinstance(body, bytearray | memoryview):
@@ -258,7 +266,7 @@ class ApiResponse(Response):
             self._finished_by = "end"
             return self
         if isinstance(body, str):
-            return self._send_bytes(_utf8(body, "end"), _TEXT, "end")
+            return self._send_bytes(_utf8(body, "end"), TEXT_PLAIN, "end")
         if isinstance(body, bytes):
             return self._send_bytes(body, "application/octet-stream", "end")
         raise TypeError(
@@ -327,9 +335,7 @@ class ApiResponse(Response):
         return self._finish(body, helper)
 
     def _send_bytes(self, body: bytes, content_type: str, helper: str) -> Self:
-        lines = lines_of(self.headers)
-        if find(lines, "content-type") is None:
-            lines.append(("Content-Type", content_type))
+        setdefault(lines_of(self.headers), "Content-Type", content_type)
         return self._finish(body, helper)
 
     def _finish(self, body: bytes, helper: str) -> Self:
@@ -362,9 +368,9 @@ class ApiResponse(Response):
             chunks = tuple(_ByteStream(chunks))  # a sized body is checked here, now
         else:
             chunks = _ByteStream(chunks)
-        if "content-type" not in self.headers:
-            self.headers["Content-Type"] = "application/octet-stream"
-        self.headers.remove("Content-Length")
+        lines = lines_of(self.headers)
+        setdefault(lines, "Content-Type", "application/octet-stream")
+        replace(lines, "Content-Length", ())
         self.response = chunks  # type: ignore[assignment]
         self._finished_by = "send"
         return self
@@ -395,12 +401,11 @@ class ApiResponse(Response):
             replace(lines, "Content-Type", ())
             replace(lines, "Content-Length", ())
         else:
-            if find(lines, "content-type") is None:
-                # PEP 3333's validator, and many clients, want a type on every
-                # response that may have a body; werkzeug's default is the honest one.
-                lines.append(("Content-Type", _TEXT))
-            if self.response == [] and find(lines, "content-length") is None:
-                lines.append(("Content-Length", "0"))  # as werkzeug would, sooner
+            # PEP 3333's validator, and many clients, want a type on every response
+            # that may have a body; werkzeug's default is the honest one.
+            setdefault(lines, "Content-Type", TEXT_PLAIN)
+            if self.response == []:
+                setdefault(lines, "Content-Length", "0")  # as werkzeug would, sooner
         return self
 
     def _use_server_file_wrapper(self, environ: WSGIEnvironment) -> None:
