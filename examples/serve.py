@@ -25,4 +25,5 @@ Press Ctrl+C to stop.
 if __name__ == "__main__":
     print(TRY, flush=True)
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    os.execv(gunicorn, [gunicorn, "--bind", ADDRESS, "examples.app:app"])
+    command = [gunicorn, "--bind", ADDRESS, "--no-control-socket", "examples.app:app"]
+    os.execv(gunicorn, command)

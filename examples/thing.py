@@ -12,7 +12,7 @@ def delete_the_thing() -> None:
     things.pop("thing", None)
 
 
-@api_handler
+@api_handler(methods=["GET", "DELETE"])
 def handler(req: Request, res: ApiResponse) -> None:
     def authorize() -> None:
         if not req.headers.get("Authorization"):
@@ -25,5 +25,5 @@ def handler(req: Request, res: ApiResponse) -> None:
         authorize()  # reusable across mutating methods
         delete_the_thing()
         res.status(204).end()
-    elif req.method in ("GET", "HEAD"):
+    else:  # GET, or HEAD, which the method guard lets through with GET
         res.json({"hello": "world"})

@@ -1,13 +1,11 @@
-"""Run ``async def`` handlers on one event loop per thread."""
+"""Run ``async def`` handlers as tasks on one event loop per thread."""
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import functools
+import collections
 import threading
-import types
-from collections.abc import Coroutine, Generator
+from collections.abc import Coroutine
 from typing import Any
 
 _local = threading.local()
@@ -24,15 +22,18 @@ class _ThreadLoop:
 
 
 def run(coroutine: Coroutine[Any, Any, object]) -> object:
-    """Run ``coroutine`` to completion on this thread's event loop.
+    """Run ``coroutine`` as a task on this thread's event loop and return its result.
+
+    The handler is a real ``asyncio.Task`` from its first line, so ``asyncio.timeout``,
+    ``TaskGroup`` and the libraries that need ``current_task()`` work in it.
 
     Strategy: a loop per request costs more than the handler; WSGI servers run one
     request at a time per thread, so each thread keeps one loop for its lifetime.
 
     PERF: most handlers await nothing that waits (or nothing at all), and starting the
-    loop costs more than they do. So the coroutine first runs eagerly, as a task would
-    with the loop running, in a context of its own; only if it suspends does the loop
-    take over, in that same context. Python 3.12's eager tasks do the same.
+    loop costs more than they do. So the task's first step runs at once, with the
+    loop marked as running, as Python 3.12's eager tasks do; only a task that is
+    still waiting after it makes the loop run.
     """
     if asyncio._get_running_loop() is not None:
         coroutine.close()
@@ -44,43 +45,17 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
     if owned is None:
         owned = _local.owned = _ThreadLoop()
     loop = owned.loop
-    context = contextvars.copy_context()
-    asyncio._set_running_loop(loop)
-    try:
-        awaited = context.run(coroutine.send, None)
-    except StopIteration as done:
-        return done.value
-    except BaseException:
-        coroutine.close()
-        raise
-    finally:
-        asyncio._set_running_loop(None)
-    task = loop.create_task(_resume(coroutine, awaited), context=context)
+    task = loop.create_task(coroutine)
+    ready = getattr(loop, "_ready", None)
+    if type(ready) is collections.deque and ready:
+        first_step = ready[-1]
+        if getattr(first_step._callback, "__self__", None) is task:
+            ready.pop()
+            asyncio._set_running_loop(loop)
+            try:
+                first_step._run()
+            finally:
+                asyncio._set_running_loop(None)
+            if task.done():
+                return task.result()
     return loop.run_until_complete(task)
-
-
-async def _resume(coroutine: Coroutine[Any, Any, object], awaited: Any) -> object:
-    """Finish a coroutine that suspended on ``awaited``, as its task would have."""
-    while True:
-        try:
-            await _wait(awaited)
-        except BaseException as exc:  # cancelled while waiting: the handler decides
-            step = functools.partial(coroutine.throw, exc)
-        else:
-            step = functools.partial(coroutine.send, None)
-        try:
-            awaited = step()
-        except StopIteration as done:
-            return done.value
-
-
-@types.coroutine
-def _wait(awaited: Any) -> Generator[Any, None, None]:
-    """Suspend until ``awaited`` (a future, or None for a bare yield) lets us go on.
-
-    The coroutine reads the future's result or error itself when resumed.
-    """
-    if awaited is None or not awaited.done():
-        if awaited is not None:
-            awaited._asyncio_future_blocking = True
-        yield awaited

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
 from . import _json
-from ._headers import HeadersLike, check_headers, lines_of
+from ._headers import HeadersLike, check_headers, lines_of, merge_vary
 from ._response import TEXT_PLAIN, ApiResponse
 from ._status import check_status, reason_phrase
 
@@ -93,7 +93,9 @@ def error_response(
 
     The body is RFC 9457 problem details unless ``problem_details`` is false or the
     request's ``Accept`` header rules JSON out; then it is the message as plain text.
-    The message only ever goes into the body, never into the status line or a header.
+    A body chosen by ``Accept`` says so in ``Vary``, so that caches keep both kinds
+    apart. The message only ever goes into the body, never into the status line or
+    a header.
     """
     title = reason_phrase(code)
     if problem_details and _accepts_json(environ):
@@ -114,6 +116,8 @@ def error_response(
     lines.append(("Content-Length", str(len(body))))
     lines.append(("X-Content-Type-Options", "nosniff"))
     lines.extend(line for line in headers if line[0].lower() not in _BODY_HEADERS)
+    if problem_details:
+        merge_vary(lines, "Accept")
     return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import logging
@@ -9,14 +10,14 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, overload
 
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from . import _async
 from ._errors import ApiError, error_response
-from ._headers import REPRESENTATION_HEADERS, lines_of
+from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
-from ._response import ApiResponse
+from ._response import ApiResponse, ResponseAlreadySent
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -50,6 +51,12 @@ class ApiHandler:
     ) -> None:
         functools.update_wrapper(self, func)
         self.func = func
+        module, qualname = _names_of(func)
+        # Hosts name views after them (Flask's endpoint is the view's __name__).
+        self.__qualname__ = qualname
+        self.__name__ = qualname.rpartition(".")[2]
+        #: How logs and messages name the handler: ``module.qualified_name``.
+        self.name = qualname if module is None else f"{module}.{qualname}"
         self.etag = etag
         self.problem_details = problem_details
         self.propagate_exceptions = propagate_exceptions
@@ -81,7 +88,7 @@ class ApiHandler:
         )
 
     def __repr__(self) -> str:
-        return f"<api_handler {self.func.__module__}.{self.func.__qualname__}>"
+        return f"<api_handler {self.name}>"
 
     def respond(self, req: Request, **route_params: Any) -> Response:
         """Run the handler for ``req`` and return the finished response.
@@ -116,31 +123,54 @@ class ApiHandler:
             if self._allowed is not None and req.method not in self._allowed:
                 self._refuse_method(req, res)
             else:
-                returned = self.func(req, res, **route_params)
-                if returned is not None and inspect.iscoroutine(returned):
-                    returned = _async.run(returned)
-                if returned is not None and returned is not res:
-                    raise TypeError(
-                        f"{self.func.__qualname__}() returned {returned!r}; an"
-                        " api_handler answers through res (res.json(...),"
-                        " res.send(...)) and returns None or res"
-                    )
+                self._run(req, res, route_params)
         except HTTPException as exc:
-            return self._fold(res, exc, req.environ)
-        except Exception:
+            return self._fold(res, self._error_response(exc, req.environ))
+        except Exception as exc:
             if self.propagate_exceptions:
                 raise
+            if isinstance(exc, ResponseAlreadySent) and res._finished_by is not None:
+                # As in Next.js and Express: the first answer stands.
+                logger.exception(
+                    "%s for %s %s called a helper after the response was finished;"
+                    " the first response was sent",
+                    self.name,
+                    req.method,
+                    req.path,
+                )
+                return res
             logger.exception(
-                "unhandled exception in %s for %s %s",
-                self.func.__qualname__,
-                req.method,
-                req.path,
+                "unhandled exception in %s for %s %s", self.name, req.method, req.path
             )
-            res.close()
-            return error_response(
+            error = error_response(
                 500, None, [], req.environ, problem_details=self.problem_details
             )
+            return self._fold(res, error)
         return res
+
+    def _run(
+        self, req: ApiRequest, res: ApiResponse, route_params: dict[str, Any]
+    ) -> None:
+        """Call the handler (as a task, if it is ``async def``) and check its result."""
+        returned = self.func(req, res, **route_params)
+        if returned is not None and inspect.iscoroutine(returned):
+            from . import _async  # asyncio is imported only by apps that use it
+
+            returned = _async.run(returned)
+        if returned is not None and returned is not res:
+            raise TypeError(
+                f"{self.name}() returned {returned!r}; an api_handler answers"
+                " through res (res.json(...), res.send(...)) and returns None or res"
+            )
+        if res._finished_by is None and type(res.response) is list and not res.response:
+            logger.warning(
+                "%s returned for %s %s without sending a response; answering %s with"
+                " an empty body (finish it with res.json(), res.send() or res.end())",
+                self.name,
+                req.method,
+                req.path,
+                res.status_code,
+            )
 
     def _refuse_method(self, req: ApiRequest, res: ApiResponse) -> None:
         """Answer OPTIONS with ``Allow``; refuse any other method not allowed, 405."""
@@ -152,23 +182,24 @@ class ApiHandler:
             405, f"Method {req.method} Not Allowed", headers={"Allow": allow}
         )
 
-    def _fold(
-        self, res: ApiResponse, exc: HTTPException, environ: WSGIEnvironment
-    ) -> Response:
-        """Answer with ``exc``, keeping the headers already set on ``res``.
+    def _fold(self, res: ApiResponse, error: Response) -> Response:
+        """Answer with ``error``, keeping the headers already set on ``res``.
 
-        The headers that described the discarded body go with it; where ``exc`` sets
-        a header too, its value wins.
+        The headers that described the discarded body go with it; where ``error``
+        sets a header too, its value wins, except ``Vary``, whose fields add up.
         """
-        error = self._error_response(exc, environ)
         lines = lines_of(error.headers)
         own = {name.lower() for name, _ in lines}
-        lines.extend(
+        own.discard("vary")
+        kept = [
             line
             for line in lines_of(res.headers)
             if (lower := line[0].lower()) not in REPRESENTATION_HEADERS
             and lower not in own
-        )
+        ]
+        lines.extend(kept)
+        if any(name.lower() == "vary" for name, _ in kept):
+            merge_vary(lines)
         res.close()
         return error
 
@@ -184,8 +215,9 @@ class ApiHandler:
         code = exc.code
         if exc.response is not None or code is None or not 400 <= code <= 599:
             # A response the exception built itself, or a redirect (werkzeug's
-            # RequestRedirect): werkzeug renders it.
-            return exc.get_response(environ)
+            # RequestRedirect): werkzeug renders it. The exception may be raised
+            # again and again (a module-level page), so folding edits a copy.
+            return _copy_response(exc.get_response(environ))
         return error_response(
             code,
             exc.description,
@@ -287,6 +319,27 @@ def _check_methods(methods: Iterable[str]) -> tuple[str, ...]:
     if not checked:
         raise ValueError("api_handler option methods must name at least one method")
     return tuple(checked)
+
+
+def _names_of(func: Callable[..., object]) -> tuple[str | None, str]:
+    """Return the module and qualified name of any callable, for logs and messages.
+
+    Functions and methods name themselves; a ``functools.partial`` is named after
+    what it wraps, and any other callable object after its class.
+    """
+    target: object = func
+    while isinstance(target, functools.partial):
+        target = target.func
+    named = target if hasattr(target, "__qualname__") else type(target)
+    return getattr(named, "__module__", None), getattr(named, "__qualname__", "")
+
+
+def _copy_response(response: Response) -> Response:
+    """Return a copy of ``response`` whose headers and close callbacks are its own."""
+    copied = copy.copy(response)
+    copied.headers = Headers(response.headers)
+    copied._on_close = list(response._on_close)
+    return copied
 
 
 def _flask_request(handler: ApiHandler) -> Request:

@@ -157,3 +157,20 @@ def replace(lines: list[tuple[str, str]], name: str, values: Iterable[str]) -> N
             lines[:] = [line for line in lines if line[0].lower() != lower]
             break
     lines.extend([(name, value) for value in values])
+
+
+def merge_vary(lines: list[tuple[str, str]], *fields: str) -> None:
+    """Make one ``Vary`` line of every ``Vary`` line in ``lines`` and ``fields``.
+
+    Each field name is listed once, in the order first seen, whatever its case; a
+    ``*`` (varies on everything) stands alone.
+    """
+    listed: dict[str, str] = {}
+    for name, value in lines:
+        if name.lower() == "vary":
+            for field in value.split(","):
+                if field := field.strip():
+                    listed.setdefault(field.lower(), field)
+    for field in fields:
+        listed.setdefault(field.lower(), field)
+    replace(lines, "Vary", ["*" if "*" in listed else ", ".join(listed.values())])

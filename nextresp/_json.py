@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Callable
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
 
 JsonDumps = Callable[[object], bytes | str]
 
@@ -27,11 +31,23 @@ else:
         | orjson.OPT_PASSTHROUGH_SUBCLASS
     )
 
-    fast_dumps = functools.partial(orjson.dumps, option=_ORJSON_STRICT)
+    def _orjson_default(value: object) -> object:
+        if isinstance(value, MultiDict):
+            return query_shape(value)
+        raise TypeError  # the standard encoder words the refusal
+
+    fast_dumps = functools.partial(
+        orjson.dumps, default=_orjson_default, option=_ORJSON_STRICT
+    )
 
 
 def dumps(obj: object) -> bytes:
     """Encode ``obj`` as compact UTF-8 JSON; NaN and infinities are refused.
+
+    A werkzeug ``MultiDict`` (``req.query``, ``req.form``) takes the shape Next.js
+    gives ``req.query``; a lone surrogate in a string is escaped (``"\\ud800"``), as
+    JavaScript's ``JSON.stringify`` does, so any text ``req.body`` accepted can be
+    echoed.
 
     PERF: orjson, when installed, encodes several times faster. It writes NaN and
     infinities as ``null`` and refuses what it does not know, so any output holding
@@ -46,7 +62,26 @@ def dumps(obj: object) -> bytes:
         else:
             if b"null" not in body:
                 return body
-    return _encoder.encode(obj).encode()
+    with contextlib.suppress(RecursionError):  # circular or too deep: the
+        obj = _plain(obj)  # encoder below words the error
+    return utf8(_encoder.encode(obj))
+
+
+def utf8(text: str) -> bytes:
+    """Encode JSON text as UTF-8, escaping lone surrogates as JSON escapes.
+
+    UTF-8 cannot carry a lone surrogate, and a surrogate can only stand inside a JSON
+    string, where ``backslashreplace`` writes exactly JSON's ``\\udXXX`` escape.
+    """
+    return text.encode("utf-8", "backslashreplace")
+
+
+def query_shape(multi: MultiDict[Any, Any]) -> dict[Any, Any]:
+    """Return ``multi`` as Next.js shapes ``req.query``: a key with one value maps to
+    the value, a key with several to the list of them, in key order."""
+    return {
+        key: values[0] if len(values) == 1 else values for key, values in multi.lists()
+    }
 
 
 def encode(json_dumps: JsonDumps, obj: object, helper: str) -> bytes:
@@ -72,4 +107,34 @@ def encode(json_dumps: JsonDumps, obj: object, helper: str) -> bytes:
             f"{helper}() cannot encode the value as JSON: {exc}; convert it to dict,"
             " list, str, int, float, bool or None first"
         ) from exc
-    return body.encode() if isinstance(body, str) else body
+    return utf8(body) if isinstance(body, str) else body
+
+
+def _plain(obj: object) -> object:
+    """Return ``obj`` with every ``MultiDict`` in it shaped by :func:`query_shape`.
+
+    The standard encoder writes a ``MultiDict`` as a dict of its first values; the
+    containers on the way to one are copied, all others are returned as they are.
+    """
+    if isinstance(obj, MultiDict):
+        obj = query_shape(obj)
+    if isinstance(obj, dict):
+        copied: dict[Any, Any] | None = None
+        for key, value in obj.items():
+            if type(value) not in _SCALARS and (new := _plain(value)) is not value:
+                if copied is None:
+                    copied = dict(obj)
+                copied[key] = new
+        return obj if copied is None else copied
+    if isinstance(obj, list | tuple):
+        items: list[Any] | None = None
+        for index, value in enumerate(obj):
+            if type(value) not in _SCALARS and (new := _plain(value)) is not value:
+                if items is None:
+                    items = list(obj)
+                items[index] = new
+        return obj if items is None else items
+    return obj
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})

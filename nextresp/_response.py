@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import io
+import logging
 import os
 import re
 import stat
@@ -44,6 +46,7 @@ def _fastest_sha1() -> Callable[[bytes], Any]:
 
 
 sha1 = _fastest_sha1()
+logger = logging.getLogger("nextresp")
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -96,8 +99,25 @@ class StatusLine(str, Generic[_R]):
         return self._response._set_status(code)
 
 
+def _chunk_bytes(chunk: object) -> bytes:
+    """Return one chunk of a streamed body as bytes; ``str`` is encoded as UTF-8."""
+    if type(chunk) is bytes:
+        return chunk
+    if isinstance(chunk, str):
+        return _utf8(chunk, "send")
+    if isinstance(chunk, bytes | bytearray | memoryview):
+        return bytes(chunk)
+    raise TypeError(
+        f"a streamed body must yield bytes or str, not {type(chunk).__name__}"
+    )
+
+
 class _ByteStream:
-    """Iterate a streamed body, refusing chunks that are not bytes, and pass on close().
+    """Iterate a streamed body as bytes, and pass on close().
+
+    A chunk that fails (a source that raises, a chunk that is neither bytes nor str)
+    comes after the headers went out: the server can only cut the response short, so
+    the failure is logged here too, where the app's logs are, before it propagates.
 
     A class rather than a generator: a generator that never started skips its
     ``finally``, and a HEAD or 304 answer never starts the body, yet the source (an
@@ -114,15 +134,16 @@ class _ByteStream:
         return self
 
     def __next__(self) -> bytes:
-        chunk = next(self._chunks)
-        if type(chunk) is bytes:
-            return chunk
-        if isinstance(chunk, bytes | bytearray | memoryview):
-            return bytes(chunk)
-        raise TypeError(
-            "a streamed body must yield bytes, not"
-            f" {type(chunk).__name__}; encode text before yielding it"
-        )
+        try:
+            return _chunk_bytes(next(self._chunks))
+        except StopIteration:
+            raise
+        except Exception:
+            logger.exception(
+                "a streamed body failed after the headers were sent; the response"
+                " was cut short"
+            )
+            raise
 
     def close(self) -> None:
         close = getattr(self._source, "close", None)
@@ -357,6 +378,7 @@ class ApiResponse(Response):
 
     def _send_file(self, file: IO[bytes]) -> Self:
         size = _remaining_size(file)
+        _move_descriptor_to_position(file)
         self._send_stream(FileWrapper(file, _FILE_CHUNK_SIZE))
         if size is not None:
             self.headers["Content-Length"] = str(size)
@@ -365,7 +387,7 @@ class ApiResponse(Response):
 
     def _send_stream(self, chunks: Iterable[object]) -> Self:
         if isinstance(chunks, tuple):
-            chunks = tuple(_ByteStream(chunks))  # a sized body is checked here, now
+            chunks = tuple(map(_chunk_bytes, chunks))  # a sized body is checked now
         else:
             chunks = _ByteStream(chunks)
         lines = lines_of(self.headers)
@@ -409,14 +431,21 @@ class ApiResponse(Response):
         return self
 
     def _use_server_file_wrapper(self, environ: WSGIEnvironment) -> None:
+        file, self._file = self._file, None
         file_wrapper = environ.get("wsgi.file_wrapper")
-        # The server's wrapper must be the app iterable itself for it to use
-        # sendfile(), which bypasses werkzeug's close callbacks: keep werkzeug's
-        # iteration when the caller registered any.
-        if file_wrapper is not None and not self._on_close:
-            self.response = file_wrapper(self._file, _FILE_CHUNK_SIZE)
-            self.direct_passthrough = True
-        self._file = None
+        if file_wrapper is None or file is None:
+            return
+        # The server's wrapper must be the app iterable itself for the server to use
+        # sendfile(), and then the server calls only the wrapper's close(): that
+        # close() must also run the callbacks a host registers later (Flask's
+        # after_request hooks run after this), so it reads the list when it runs.
+        wrapper = file_wrapper(file, _FILE_CHUNK_SIZE)
+        try:
+            wrapper.close = functools.partial(_close_file, file, self._on_close)
+        except AttributeError:  # a wrapper that takes no attributes: iterate it
+            return
+        self.response = wrapper
+        self.direct_passthrough = True
 
     def get_wsgi_response(
         self, environ: WSGIEnvironment
@@ -504,6 +533,38 @@ def _etag_matches(etag: str | None, if_none_match: str) -> bool:
         return False
     tag, _weak = unquote_etag(etag)
     return parse_etags(if_none_match).contains_weak(tag)
+
+
+def _close_file(file: IO[bytes], callbacks: list[Callable[[], Any]]) -> None:
+    """Close a sent file, then run the response's close callbacks, once each.
+
+    The list is emptied as it runs, so werkzeug's own ``close()``, which closes the
+    body and then runs the same list, cannot run a callback twice.
+    """
+    try:
+        file.close()
+    finally:
+        pending = callbacks[:]
+        callbacks.clear()
+        for callback in pending:
+            callback()
+
+
+def _move_descriptor_to_position(file: IO[bytes]) -> None:
+    """Put the file descriptor's offset where the file object says it is.
+
+    PEP 3333 sends a file from its current position, and a server's sendfile()
+    starts at the descriptor's offset; a buffered reader that has read, peeked or
+    read a line has moved the descriptor ahead of its own position. Seeking from the
+    end empties the read-ahead buffer, so the seek back reaches the descriptor.
+    """
+    try:
+        position = file.tell()
+        if os.lseek(file.fileno(), 0, os.SEEK_CUR) != position:
+            file.seek(0, os.SEEK_END)
+            file.seek(position)
+    except (AttributeError, OSError, ValueError):  # not a regular, seekable file
+        pass
 
 
 def _remaining_size(file: IO[bytes]) -> int | None:

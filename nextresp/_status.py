@@ -29,15 +29,28 @@ def check_status(value: object, low: int, high: int, what: str) -> int:
 
 @cache
 def reason_phrase(code: int) -> str:
-    """Return the standard reason phrase for ``code``.
+    """Return the standard reason phrase for ``code``: RFC 9110's name where it has one.
 
-    A code the standard library does not name gets the name of its class in RFC 9110,
-    section 15 ("Client Error", "Server Error", ...), so 499 and 512 still read well.
+    Python 3.11 still uses the names of RFC 7231 for a few codes ("Request Entity Too
+    Large"); RFC 9110's names are used whatever the Python. A code nobody names gets
+    the name of its class in RFC 9110, section 15 ("Client Error", "Server Error"),
+    so 499 and 512 still read well.
     """
+    if code in _RFC_9110_NAMES:
+        return _RFC_9110_NAMES[code]
     try:
         return HTTPStatus(code).phrase
     except ValueError:
         return _CLASS_NAMES[code // 100]
+
+
+#: RFC 9110's names for the codes whose names it changed (Python 3.13 agrees).
+_RFC_9110_NAMES = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
 
 
 _CLASS_NAMES = {

@@ -20,8 +20,12 @@ BLOCKS = [
 
 @pytest.mark.parametrize(("page", "code"), BLOCKS)
 def test_python_example_runs(page: Path, code: str) -> None:
+    """Run the block, then every ``test_`` function it defines, as pytest would."""
     namespace: dict[str, object] = {"__name__": "docs_example"}
     exec(compile(code, str(page), "exec"), namespace)
+    for name, value in namespace.items():
+        if name.startswith("test_") and callable(value):
+            value()
 
 
 def test_every_page_is_in_the_table_of_contents() -> None:

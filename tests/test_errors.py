@@ -231,6 +231,7 @@ def test_message_never_reaches_the_status_line_or_a_header(accept: str) -> None:
     assert sorted(name for name, _ in r.headers) == [
         "Content-Length",
         "Content-Type",
+        "Vary",
         "X-Content-Type-Options",
     ]
     assert b"stolen=1" in r.data
@@ -268,3 +269,33 @@ def test_flask_view_raising_the_error_gets_the_same_response() -> None:
     assert r.headers["WWW-Authenticate"] == "Basic"
     assert r.headers["Content-Type"] == "application/problem+json"
     assert json.loads(r.data) == PROBLEM_401
+
+
+# -- names ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "name"),
+    [
+        (413, "Content Too Large"),
+        (414, "URI Too Long"),
+        (416, "Range Not Satisfiable"),
+        (422, "Unprocessable Content"),
+    ],
+)
+def test_titles_are_rfc_9110_names_on_every_python(status: int, name: str) -> None:
+    err = ApiError(status)
+    assert (err.message, err.name) == (name, name)
+    assert json.loads(call_wsgi(raising_app(err)).data)["title"] == name
+
+
+# -- Vary ----------------------------------------------------------------------------
+
+
+def test_a_negotiated_error_body_varies_on_accept() -> None:
+    r = call_wsgi(raising_app(ApiError(404, headers={"Vary": "Origin, accept"})))
+    assert r.headers.getlist("Vary") == ["Origin, accept"]
+    r = call_wsgi(raising_app(ApiError(404, headers={"Vary": "Origin"})))
+    assert r.headers.getlist("Vary") == ["Origin, Accept"]
+    r = call_wsgi(raising_app(ApiError(404, headers={"Vary": "*"})))
+    assert r.headers.getlist("Vary") == ["*"]

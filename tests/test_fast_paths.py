@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
@@ -206,3 +207,38 @@ def test_etags_without_cpythons_own_sha1_are_the_same() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout == f'"{__import__("hashlib").sha1(b"x").hexdigest()}"\n'
+
+
+#: Values whose bytes must not depend on whether orjson is installed.
+SAME_BYTES = {
+    "lone-surrogate": {"n": "\ud800", "pair": "\U0001f600"},
+    "surrogate-and-null": ["\udfff", None],
+    "multidict": MultiDict([("a", "1"), ("b", "2"), ("a", "3")]),
+    "nested-multidict": {"q": MultiDict([("a", "1"), ("a", "")]), "n": None},
+}
+
+
+def test_orjson_and_the_standard_encoder_give_identical_bytes() -> None:
+    import subprocess
+    import sys
+
+    pytest.importorskip("orjson")
+    code = (
+        "import sys; sys.modules['orjson'] = None\n"
+        "from werkzeug.datastructures import MultiDict\n"
+        "from nextresp import _json\n"
+        "from tests.test_fast_paths import SAME_BYTES\n"
+        "assert _json.fast_dumps is None\n"
+        "for value in SAME_BYTES.values(): print(_json.dumps(value).decode())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    with_orjson = [_json.dumps(value).decode() for value in SAME_BYTES.values()]
+    assert out.stdout.splitlines() == with_orjson
+    assert with_orjson[0] == '{"n":"\\ud800","pair":"\U0001f600"}'
+    assert with_orjson[2] == '{"a":["1","3"],"b":"2"}'

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from werkzeug.exceptions import MethodNotAllowed, NotFound, TooManyRequests
+from werkzeug.exceptions import (
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    TooManyRequests,
+)
 from werkzeug.utils import redirect as werkzeug_redirect
 from werkzeug.wrappers import Request, Response
 
@@ -77,7 +84,11 @@ def test_seed_delete_text_client_gets_the_message_as_text(call: Call) -> None:
 
 
 def test_a_handler_that_sends_nothing_answers_200_empty(call: Call) -> None:
-    r = call(thing.handler, "PATCH")
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        pass
+
+    r = call(handler, "PATCH")
     assert (r.status_code, r.data) == (200, b"")
     assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert r.headers["Content-Length"] == "0"
@@ -98,7 +109,7 @@ def test_folding_keeps_headers_set_before_the_raise(call: Call) -> None:
     r = call(handler, "PUT")
     assert r.status_code == 409
     assert r.headers["X-Request-Id"] == "abc"
-    assert r.headers["Vary"] == "Origin"
+    assert r.headers["Vary"] == "Accept, Origin"  # the error's body varies too
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert r.headers.getlist("Set-Cookie") == [
         "session=s1; Path=/",
@@ -225,7 +236,7 @@ def test_werkzeug_routing_redirect_is_sent_as_werkzeug_renders_it(call: Call) ->
 # -- unexpected exceptions -------------------------------------------------------
 
 
-def test_unexpected_exception_is_a_bare_500_and_is_logged(
+def test_unexpected_exception_is_a_logged_500_keeping_the_headers_set(
     call: Call, caplog: pytest.LogCaptureFixture
 ) -> None:
     @api_handler
@@ -241,14 +252,15 @@ def test_unexpected_exception_is_a_bare_500_and_is_logged(
         "title": "Internal Server Error",
         "status": 500,
     }
-    assert "X-Partial" not in r.headers
+    assert r.headers["X-Partial"] == "1"
     assert b"secret" not in r.data
     assert b"KeyError" not in r.data
     [record] = caplog.records
     assert record.name == "nextresp"
     assert record.levelno == logging.ERROR
     assert record.getMessage() == (
-        "unhandled exception in test_unexpected_exception_is_a_bare_500_and_is_logged"
+        "unhandled exception in tests.test_handler"
+        ".test_unexpected_exception_is_a_logged_500_keeping_the_headers_set"
         ".<locals>.handler for GET /items"
     )
     assert record.exc_info is not None
@@ -461,3 +473,192 @@ def test_werkzeug_redirect_response_still_works_as_a_body() -> None:
     # A werkzeug helper's response converted with force_type gains the helpers.
     res = ApiResponse.force_type(werkzeug_redirect("/x", 302))
     assert (res.status_code, res.headers["Location"]) == (302, "/x")
+
+
+# -- what a handler may be -----------------------------------------------------------
+
+
+class Counter:
+    """A callable object used as a handler."""
+
+    def __call__(self, req: Request, res: ApiResponse) -> None:
+        raise LookupError("hidden")
+
+
+def crash_with(req: Request, res: ApiResponse, *, db: int) -> None:
+    raise LookupError(f"hidden {db}")
+
+
+@pytest.mark.parametrize(
+    ("func", "name"),
+    [
+        (functools.partial(crash_with, db=1), "tests.test_handler.crash_with"),
+        (Counter(), "tests.test_handler.Counter"),
+    ],
+    ids=["partial", "callable-object"],
+)
+def test_any_callable_is_a_handler_on_every_path(
+    call: Call, caplog: pytest.LogCaptureFixture, func: Any, name: str
+) -> None:
+    handler = api_handler(func)
+    assert repr(handler) == f"<api_handler {name}>"
+    with caplog.at_level(logging.ERROR, logger="nextresp"):
+        r = call(handler, "GET", "/x")
+    assert (r.status_code, b"hidden" in r.data) == (500, False)
+    [record] = caplog.records
+    assert record.getMessage() == f"unhandled exception in {name} for GET /x"
+
+
+# -- an exception's own response -----------------------------------------------------
+
+PAGE = Response("down for maintenance", status=503)
+
+
+def test_folding_leaves_an_exceptions_own_response_untouched(call: Call) -> None:
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        res.set_cookie("user", req.args["user"])
+        raise HTTPException(response=PAGE)
+
+    first = call(handler, "GET", "/?user=ada")
+    second = call(handler, "GET", "/?user=grace")
+    assert (first.status_code, first.data) == (503, b"down for maintenance")
+    assert first.headers.getlist("Set-Cookie") == ["user=ada; Path=/"]
+    assert second.headers.getlist("Set-Cookie") == ["user=grace; Path=/"]
+    assert "Set-Cookie" not in PAGE.headers
+
+
+# -- sending twice -------------------------------------------------------------------
+
+
+def test_a_second_send_keeps_the_first_response_and_is_logged(
+    call: Call, caplog: pytest.LogCaptureFixture
+) -> None:
+    reached: list[bool] = []
+
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        if "title" not in req.args:
+            res.status(400).json({"error": "title is required"})  # no return
+        res.json({"created": True})
+        reached.append(True)
+
+    with caplog.at_level(logging.ERROR, logger="nextresp"):
+        r = call(handler, "POST", "/todos")
+    assert (r.status_code, r.data) == (400, b'{"error":"title is required"}')
+    assert r.headers["Content-Length"] == str(len(r.data))
+    assert reached == []
+    [record] = caplog.records
+    assert record.getMessage() == (
+        "tests.test_handler.test_a_second_send_keeps_the_first_response_and_is_logged"
+        ".<locals>.handler for POST /todos called a helper after the response was"
+        " finished; the first response was sent"
+    )
+    assert record.exc_info is not None
+    assert "json() was called after json() already sent" in str(record.exc_info[1])
+
+
+def test_a_second_send_propagates_when_asked() -> None:
+    @api_handler(propagate_exceptions=True)
+    def handler(req: Request, res: ApiResponse) -> None:
+        res.send("one")
+        res.send("two")
+
+    with pytest.raises(RuntimeError, match=r"send\(\) was called after send\(\)"):
+        call_wsgi(handler)
+
+
+# -- the bare 500 folds like an error ------------------------------------------------
+
+
+def test_a_crash_keeps_the_headers_set_but_not_those_of_the_body(call: Call) -> None:
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        res.set_header("X-Request-Id", "r9").set_header("Vary", "Origin")
+        res.set_cookie("session", "s1")
+        res.set_header("Content-Language", "en").set_header("Content-Type", "text/csv")
+        res.set_header("Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT")
+        raise ZeroDivisionError
+
+    r = call(handler)
+    assert r.status_code == 500
+    assert r.headers["Content-Type"] == "application/problem+json"
+    assert r.headers["X-Request-Id"] == "r9"
+    assert r.headers.getlist("Set-Cookie") == ["session=s1; Path=/"]
+    assert r.headers.getlist("Vary") == ["Accept, Origin"]
+    assert "Content-Language" not in r.headers
+    assert "Last-Modified" not in r.headers
+
+
+# -- Vary: Accept on negotiated errors -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("problem_details", "vary"),
+    [(True, ["Accept"]), (False, [])],
+    ids=["negotiated", "always-text"],
+)
+def test_error_bodies_vary_on_accept_only_when_negotiated(
+    call: Call, problem_details: bool, vary: list[str]
+) -> None:
+    @api_handler(problem_details=problem_details)
+    def handler(req: Request, res: ApiResponse) -> None:
+        raise ApiError(409)
+
+    assert call(handler).headers.getlist("Vary") == vary
+
+
+def test_a_response_an_exception_built_itself_gets_no_vary(call: Call) -> None:
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        raise HTTPException(response=Response("teapot", status=418))
+
+    r = call(handler)
+    assert (r.status_code, r.headers.getlist("Vary")) == (418, [])
+
+
+# -- a handler that sends nothing ----------------------------------------------------
+
+
+def test_a_handler_that_sends_nothing_is_warned_about(
+    call: Call, caplog: pytest.LogCaptureFixture
+) -> None:
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        res.status(201).set_header("X-Made", "1")
+
+    with caplog.at_level(logging.WARNING, logger="nextresp"):
+        r = call(handler, "PUT", "/things/1")
+    assert (r.status_code, r.data, r.headers["X-Made"]) == (201, b"", "1")
+    [record] = caplog.records
+    assert (record.name, record.levelno) == ("nextresp", logging.WARNING)
+    assert record.getMessage() == (
+        "tests.test_handler.test_a_handler_that_sends_nothing_is_warned_about"
+        ".<locals>.handler returned for PUT /things/1 without sending a response;"
+        " answering 201 with an empty body (finish it with res.json(), res.send()"
+        " or res.end())"
+    )
+
+
+@pytest.mark.parametrize("finish", ["end", "werkzeug-body"])
+def test_a_handler_that_finishes_is_not_warned_about(
+    call: Call, caplog: pytest.LogCaptureFixture, finish: str
+) -> None:
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        if finish == "end":
+            res.status(204).end()
+        else:
+            res.set_data(b"set the werkzeug way")
+
+    with caplog.at_level(logging.WARNING, logger="nextresp"):
+        call(handler)
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST", "PATCH"])
+def test_the_readme_example_refuses_methods_it_does_not_answer(
+    call: Call, method: str
+) -> None:
+    r = call(thing.handler, method)
+    assert (r.status_code, r.headers["Allow"]) == (405, "GET, DELETE")

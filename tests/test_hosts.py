@@ -562,3 +562,45 @@ def test_multipart_bombs_are_413(call: Call, data: dict[str, str]) -> None:
     assert json.loads(r.data)["detail"] == (
         "Request form exceeds the limits on its size or parts"
     )
+
+
+# -- async handlers are tasks --------------------------------------------------------
+
+
+def test_an_async_handler_is_its_own_task_from_its_first_line(call: Call) -> None:
+    @api_handler
+    async def handler(req: ApiRequest, res: ApiResponse) -> None:
+        first = asyncio.current_task()
+        async with asyncio.timeout(5):
+            await asyncio.sleep(0)
+        res.json({"task": first is not None, "same": asyncio.current_task() is first})
+
+    r = call(handler)
+    assert json.loads(r.data) == {"task": True, "same": True}
+
+
+def test_an_async_handler_may_open_a_task_group_first(call: Call) -> None:
+    @api_handler
+    async def handler(req: ApiRequest, res: ApiResponse) -> None:
+        async with asyncio.TaskGroup() as group:
+            first = group.create_task(asyncio.sleep(0, "a"))
+            second = group.create_task(asyncio.sleep(0.001, "b"))
+        res.json([first.result(), second.result()])
+
+    assert call(handler).data == b'["a","b"]'
+
+
+def test_an_async_handler_may_time_out_before_it_waits(call: Call) -> None:
+    @api_handler
+    async def handler(req: ApiRequest, res: ApiResponse) -> None:
+        try:
+            async with asyncio.timeout(0):
+                await asyncio.sleep(1)
+        except TimeoutError:
+            raise ApiError(504, "The upstream took too long") from None
+
+    r = call(handler)
+    assert (r.status_code, json.loads(r.data)["detail"]) == (
+        504,
+        "The upstream took too long",
+    )

@@ -43,6 +43,10 @@ def test_second_example_answers_as_described() -> None:
     r = call_wsgi(handler, "GET", headers={"If-None-Match": r.headers["ETag"]})
     assert r.status_code == 304
 
+    for method in ("PUT", "POST", "PATCH"):
+        r = call_wsgi(handler, method)
+        assert (r.status_code, r.headers["Allow"]) == (405, "GET, DELETE")
+
     assert example["things"] == {"thing": "exists"}
     r = call_wsgi(handler, "DELETE", headers={"Authorization": auth})
     assert (r.status_code, r.data) == (204, b"")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import os
 from collections.abc import Iterator
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
-from nextresp import ApiResponse, api_handler
+from nextresp import ApiRequest, ApiResponse, api_handler
 
 from .support import Call, call_wsgi
 
@@ -254,9 +257,14 @@ def test_send_refuses_a_text_mode_file(tmp_path: Path) -> None:
         ApiResponse().send(file)  # type: ignore[arg-type]
 
 
-def test_send_refuses_a_tuple_holding_text_at_the_call() -> None:
-    with pytest.raises(TypeError, match="must yield bytes, not str"):
-        ApiResponse().send((b"a", "b"))  # type: ignore[arg-type]
+def test_send_encodes_text_in_a_tuple_as_utf8() -> None:
+    res = ApiResponse().send((b"a", "\u00e9"))
+    assert res.response == (b"a", b"\xc3\xa9")
+
+
+def test_send_refuses_a_tuple_holding_other_types_at_the_call() -> None:
+    with pytest.raises(TypeError, match="must yield bytes or str, not int"):
+        ApiResponse().send((b"a", 1))  # type: ignore[arg-type]
 
 
 def test_send_streams_a_generator(call: Call) -> None:
@@ -290,12 +298,60 @@ def test_send_streams_a_tuple_with_its_length(call: Call) -> None:
     assert (r.data, r.headers["Content-Length"]) == (b"abcd", "4")
 
 
-def test_a_streamed_chunk_that_is_not_bytes_stops_the_stream() -> None:
-    res = ApiResponse().send(iter([b"ok", "text"]))
+def test_a_stream_of_text_is_sent_as_utf8(call: Call) -> None:
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        res.send(f"{row},h\u00e9\n" for row in range(2))
+
+    r = call(handler)
+    assert (r.status_code, r.data) == (200, "0,h\u00e9\n1,h\u00e9\n".encode())
+    assert r.headers["Content-Type"] == "application/octet-stream"
+
+
+@pytest.mark.parametrize(
+    ("chunk", "error"),
+    [
+        (7, "a streamed body must yield bytes or str, not int"),
+        ("\ud800", "UTF-8 cannot encode"),
+    ],
+    ids=["int", "lone-surrogate"],
+)
+def test_a_bad_streamed_chunk_cuts_the_stream_and_is_logged(
+    chunk: object, error: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    res = ApiResponse().send(iter([b"ok", chunk]))
     chunks = iter(res.response)
     assert next(chunks) == b"ok"
-    with pytest.raises(TypeError, match="must yield bytes, not str; encode text"):
+    with (
+        caplog.at_level(logging.ERROR, logger="nextresp"),
+        pytest.raises((TypeError, ValueError), match=error),
+    ):
         next(chunks)
+    [record] = caplog.records
+    assert (record.name, record.levelno) == ("nextresp", logging.ERROR)
+    assert record.getMessage() == (
+        "a streamed body failed after the headers were sent; the response was cut short"
+    )
+    assert record.exc_info is not None
+
+
+def test_a_failing_stream_source_is_logged_where_the_app_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def rows() -> Iterator[bytes]:
+        yield b"a"
+        raise ConnectionError("database went away")
+
+    chunks = iter(ApiResponse().send(rows()).response)
+    assert next(chunks) == b"a"
+    with (
+        caplog.at_level(logging.ERROR, logger="nextresp"),
+        pytest.raises(ConnectionError),
+    ):
+        next(chunks)
+    [record] = caplog.records
+    assert record.exc_info is not None
+    assert record.exc_info[0] is ConnectionError
 
 
 def test_send_streams_a_file_with_its_length_and_closes_it(
@@ -585,3 +641,124 @@ def test_helpers_after_the_response_was_sent_raise(first: str, later: str) -> No
         f"{later}() was called after {helper}() already sent the response"
     )
     assert (res.status_code, list(res.headers), res.response) == before
+
+
+# -- what requests hold, echoed ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "echoed"),
+    [
+        (b'{"n":"\\ud800"}', b'{"n":"\\ud800"}'),
+        (
+            b'["\\udfff",null,"\\ud83d\\ude00"]',
+            '["\\udfff",null,"\U0001f600"]'.encode(),
+        ),
+    ],
+    ids=["lone-surrogate", "with-null-and-a-pair"],
+)
+def test_json_echoes_any_valid_json_body(
+    call: Call, body: bytes, echoed: bytes
+) -> None:
+    @api_handler
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        res.json(req.body)
+
+    r = call(handler, "POST", data=body, content_type="application/json")
+    assert (r.status_code, r.data) == (200, echoed)  # as JSON.stringify escapes it
+
+
+def test_json_of_the_query_keeps_repeated_values_as_next_js_does(call: Call) -> None:
+    @api_handler
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        res.json({"query": req.query, "args": req.args})
+
+    r = call(handler, "GET", "/?b=2&a=1&a=3&c=")
+    shaped = {"b": "2", "a": ["1", "3"], "c": ""}
+    assert (
+        r.data
+        == json.dumps({"query": shaped, "args": shaped}, separators=(",", ":")).encode()
+    )
+
+
+def test_json_of_a_form_keeps_repeated_values() -> None:
+    form = MultiDict([("tag", "a"), ("tag", "b"), ("title", "x")])
+    assert ApiResponse().json(form).get_data() == b'{"tag":["a","b"],"title":"x"}'
+
+
+# -- files: where they start, and who closes them ----------------------------------
+
+PARTIAL_READS = {
+    "read": lambda file: file.read(5),
+    "readline": lambda file: file.readline(),
+    "peek": lambda file: file.peek(5),
+}
+
+
+@pytest.mark.parametrize("how", list(PARTIAL_READS))
+def test_a_partly_read_file_is_sent_from_its_position(
+    call: Call, tmp_path: Path, how: str
+) -> None:
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"first line\n" + bytes(range(256)) * 40)
+    positions: list[tuple[int, int]] = []
+
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        file = path.open("rb")
+        PARTIAL_READS[how](file)
+        res.send(file)
+        # A server's sendfile() starts at the descriptor's offset (PEP 3333: the
+        # file's current position), which a buffered reader had moved ahead.
+        positions.append((file.tell(), os.lseek(file.fileno(), 0, os.SEEK_CUR)))
+
+    r = call(handler)
+    [(position, offset)] = positions
+    assert offset == position
+    assert r.data == path.read_bytes()[position:]
+    assert r.headers["Content-Length"] == str(len(r.data))
+
+
+def test_close_callbacks_run_with_the_servers_file_wrapper(
+    host: str, tmp_path: Path
+) -> None:
+    from wsgiref.util import FileWrapper
+
+    from .conftest import HOSTS
+
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"abc")
+    events: list[str] = []
+
+    class ServerFileWrapper(FileWrapper):
+        """wsgiref's wrapper, noting that the server was handed the file."""
+
+        def __init__(self, file: Any, size: int) -> None:
+            events.append("wrapped")
+            super().__init__(file, size)
+
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        if host == "wsgi":  # the host has no way to register one
+            res.call_on_close(lambda: events.append("handler"))
+        res.send(path.open("rb"))
+
+    app = HOSTS[host](handler, "/")
+    if host == "flask":
+
+        @app.after_request
+        def register(response: Response) -> Response:
+            response.call_on_close(lambda: events.append("host"))
+            return response
+
+    elif host == "werkzeug":
+
+        @Request.application  # type: ignore[arg-type]
+        def app(request: Request) -> Response:
+            response: Response = handler(request)
+            response.call_on_close(lambda: events.append("host"))
+            return response
+
+    r = call_wsgi(app, environ_overrides={"wsgi.file_wrapper": ServerFileWrapper})
+    assert r.data == b"abc"
+    assert events == ["wrapped", "handler" if host == "wsgi" else "host"]

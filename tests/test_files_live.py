@@ -1,0 +1,105 @@
+"""Live: sent files under a real gunicorn, with and without ``sendfile()``.
+
+PEP 3333: a file goes out from its current position, through the server's
+``wsgi.file_wrapper``; and every close callback a host registers runs.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from .files_app import DATA
+from .support import gunicorn
+
+HOSTS = ["", "/flask", "/werkzeug"]
+SKIPS = {"none": 0, "read": 5, "readline": DATA.index(b"\n") + 1, "peek": 0}
+
+
+@pytest.fixture(
+    scope="module",
+    params=[("sync", "sendfile"), ("gthread", "sendfile"), ("sync", "no-sendfile")],
+    ids=["sync", "gthread", "sync-no-sendfile"],
+)
+def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, bool]]:
+    """Serve ``tests.files_app:app``; yield ``host:port`` and whether sendfile is on."""
+    worker, sendfile = request.param
+    options = [f"--worker-class={worker}", "--workers=1"]
+    if worker == "gthread":
+        options.append("--threads=4")
+    if sendfile == "no-sendfile":
+        options.append("--no-sendfile")
+    with gunicorn("tests.files_app:app", *options) as (address, _log):
+        yield address, sendfile == "sendfile"
+
+
+def fetch(address: str, path: str) -> tuple[http.client.HTTPResponse, bytes]:
+    connection = http.client.HTTPConnection(address, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response, response.read()
+    finally:
+        connection.close()
+
+
+def stats(address: str) -> dict[str, int]:
+    _response, body = fetch(address, "/stats")
+    counts: dict[str, int] = json.loads(body)
+    return counts
+
+
+def settled(address: str, name: str, expected: int) -> int:
+    """Poll ``/stats`` until the count ``name`` reaches ``expected``, for 5 s at most.
+
+    A server closes the body after the client has read the response.
+    """
+    deadline = time.monotonic() + 5
+    count = stats(address)[name]
+    while count < expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+        count = stats(address)[name]
+    return count
+
+
+@pytest.mark.parametrize("host", HOSTS, ids=["wsgi", "flask", "werkzeug"])
+@pytest.mark.parametrize("skip", list(SKIPS))
+def test_exactly_the_rest_of_a_partly_read_file_is_sent(
+    server: tuple[str, bool], host: str, skip: str
+) -> None:
+    address, _sendfile = server
+    r, body = fetch(address, f"{host}/file?skip={skip}")
+    rest = DATA[SKIPS[skip] :]
+    assert r.status == 200
+    assert r.headers["Content-Length"] == str(len(rest))
+    assert body == rest
+
+
+@pytest.mark.parametrize("host", HOSTS, ids=["wsgi", "flask", "werkzeug"])
+def test_the_server_sends_the_file_itself_when_it_can(
+    server: tuple[str, bool], host: str
+) -> None:
+    address, sendfile = server
+    before = stats(address)["reads"]
+    r, body = fetch(address, f"{host}/file?skip=read")
+    assert (r.status, body) == (200, DATA[5:])
+    reads = stats(address)["reads"] - before
+    if sendfile:
+        assert reads == 0  # sendfile(): the file object was never read
+    else:
+        assert reads > 0
+
+
+@pytest.mark.parametrize("host", ["/flask", "/werkzeug"])
+def test_close_callbacks_a_host_registers_after_the_view_run(
+    server: tuple[str, bool], host: str
+) -> None:
+    address, _sendfile = server
+    before = stats(address)["cleanups"]
+    r, body = fetch(address, f"{host}/file")
+    assert (r.status, body) == (200, DATA)
+    assert settled(address, "cleanups", before + 1) == before + 1
