@@ -64,7 +64,7 @@ SendBody = (
     | int
     | float
     | IO[bytes]
-    | Iterable[bytes]
+    | Iterable[bytes | str]
     | None
 )
 
@@ -247,7 +247,8 @@ class ApiResponse(Response):
         - ``dict``, ``list``, ``int``, ``float``, ``bool``: JSON, as ``json()``.
         - a binary file object: streamed, through the server's
           ``wsgi.file_wrapper`` where it has one; closed when the response is.
-        - any other iterable of bytes (a generator, say): streamed chunk by chunk.
+        - any other iterable of bytes or str (a generator, say): streamed chunk by
+          chunk, str as UTF-8.
         """
         self._check_open("send")
         if body is None:
@@ -273,7 +274,7 @@ class ApiResponse(Response):
         raise TypeError(
             f"send() cannot send {body!r} ({type(body).__name__}); pass str, bytes,"
             " a dict, list, int, float or bool (sent as JSON), a binary file,"
-            " or an iterable of bytes"
+            " or an iterable of bytes or str"
         )
 
     def end(self, body: str | bytes | None = None, /) -> Self:
