@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.http import generate_etag, quote_etag
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from nextresp import ApiRequest, ApiResponse, _json
 from nextresp._headers import lines_of
+from nextresp._response import SMALL_BODY, etag_for
 
 from .support import call_wsgi
 
@@ -194,6 +196,14 @@ def test_orjson_output_reaches_the_wire() -> None:
     assert call_wsgi(handler).data == b'{"name":"Next.js","ok":true}'
 
 
+@pytest.mark.parametrize(
+    "size", [0, 1, SMALL_BODY - 1, SMALL_BODY, SMALL_BODY + 1, 100_000]
+)
+def test_etags_of_small_and_large_bodies_are_werkzeugs(size: int) -> None:
+    body = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    assert etag_for(body) == quote_etag(generate_etag(body))
+
+
 def test_etags_without_cpythons_own_sha1_are_the_same() -> None:
     import subprocess
     import sys
@@ -242,3 +252,35 @@ def test_orjson_and_the_standard_encoder_give_identical_bytes() -> None:
     assert out.stdout.splitlines() == with_orjson
     assert with_orjson[0] == '{"n":"\\ud800","pair":"\U0001f600"}'
     assert with_orjson[2] == '{"a":["1","3"],"b":"2"}'
+
+
+NAN, INF = float("nan"), float("inf")
+#: Values holding null somewhere, with and without floats that JSON cannot carry.
+WITH_NULL = {
+    "none-only": [None, {"a": None, "b": [1.5, None]}],
+    "nan-top": NAN,
+    "nan-deep": [None, {"a": [1, (2, {"b": NAN})]}],
+    "inf": {"a": None, "b": INF},
+    "minus-inf-in-tuple": (None, -INF),
+    "nan-in-a-multidict": {"q": MultiDict([("a", "1"), ("a", NAN)])},
+    "none-in-a-multidict": [MultiDict([("a", None)])],
+    "huge-but-finite": [None, 1e308, -1e308],
+}
+
+
+@pytest.mark.parametrize("value", WITH_NULL.values(), ids=list(WITH_NULL))
+def test_null_in_orjsons_output_is_sent_only_when_no_float_is_nan_or_infinite(
+    value: object,
+) -> None:
+    pytest.importorskip("orjson")
+    try:
+        expected: bytes | type[ValueError] = _json._encoder.encode(
+            _json._plain(value)
+        ).encode()
+    except ValueError:
+        expected = ValueError
+    if expected is ValueError:
+        with pytest.raises(ValueError, match="Out of range float values"):
+            _json.dumps(value)
+    else:
+        assert json.loads(_json.dumps(value)) == json.loads(expected)  # type: ignore[arg-type]
