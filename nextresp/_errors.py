@@ -12,7 +12,7 @@ from werkzeug.http import parse_accept_header
 
 from . import _json
 from ._headers import HeadersLike, check_headers, lines_of, merge_vary
-from ._response import TEXT_PLAIN, ApiResponse
+from ._response import TEXT_PLAIN, ApiResponse, status_line
 from ._status import check_status, reason_phrase
 
 if TYPE_CHECKING:
@@ -97,28 +97,43 @@ def error_response(
     apart. The message only ever goes into the body, never into the status line or
     a header.
     """
-    title = reason_phrase(code)
     if problem_details and _accepts_json(environ):
-        problem: dict[str, object] = {"type": "about:blank", "title": title}
-        problem["status"] = code
-        if detail is not None:
-            problem["detail"] = detail
-        body = _json.dumps(problem)
+        body = _problem_json(code, detail)
         content_type = "application/problem+json"
     else:
-        body = (title if detail is None else detail).encode()
+        body = (reason_phrase(code) if detail is None else detail).encode()
         content_type = TEXT_PLAIN
     response = ApiResponse.blank()
-    response.status_code = code
+    response._status, response._status_code = status_line(code), code
     response.response = [body]
     lines = lines_of(response.headers)
     lines.append(("Content-Type", content_type))
     lines.append(("Content-Length", str(len(body))))
     lines.append(("X-Content-Type-Options", "nosniff"))
-    lines.extend(line for line in headers if line[0].lower() not in _BODY_HEADERS)
+    varies = False
+    for line in lines_of(headers) if isinstance(headers, Headers) else headers:
+        lower = line[0].lower()
+        if lower not in _BODY_HEADERS:
+            lines.append(line)
+            varies = varies or lower == "vary"
     if problem_details:
-        merge_vary(lines, "Accept")
+        if varies:
+            merge_vary(lines, "Accept")
+        else:
+            lines.append(("Vary", "Accept"))
     return response
+
+
+# PERF: most errors repeat (a 401 with the same message); encoding the same problem
+# again costs more than the rest of the response. The bound keeps memory flat.
+@lru_cache(maxsize=256)
+def _problem_json(code: int, detail: str | None) -> bytes:
+    """Encode the RFC 9457 problem for ``code``, with ``detail`` when there is one."""
+    problem: dict[str, object] = {"type": "about:blank", "title": reason_phrase(code)}
+    problem["status"] = code
+    if detail is not None:
+        problem["detail"] = detail
+    return _json.dumps(problem)
 
 
 def _accepts_json(environ: WSGIEnvironment | Request | None) -> bool:

@@ -7,7 +7,7 @@ import functools
 import inspect
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, overload
 
 from werkzeug.datastructures import Headers
@@ -76,7 +76,10 @@ class ApiHandler:
             finally:
                 if "files" in req.__dict__:  # uploads were parsed: close their files
                     req.close()
-            return response(environ, start_response)  # finalizes an ApiResponse
+            # PERF: what werkzeug's Response.__call__ does, one call fewer.
+            app_iter, status, headers = response.get_wsgi_response(environ)
+            start_response(status, headers)
+            return app_iter
         if len(args) == 1 and isinstance(args[0], Request):
             return self.respond(args[0], **route_params)
         if not args:
@@ -154,9 +157,7 @@ class ApiHandler:
         """Call the handler (as a task, if it is ``async def``) and check its result."""
         returned = self.func(req, res, **route_params)
         if returned is not None and inspect.iscoroutine(returned):
-            from . import _async  # asyncio is imported only by apps that use it
-
-            returned = _async.run(returned)
+            returned = _run_coroutine(returned)
         if returned is not None and returned is not res:
             raise TypeError(
                 f"{self.name}() returned {returned!r}; an api_handler answers"
@@ -188,18 +189,19 @@ class ApiHandler:
         The headers that described the discarded body go with it; where ``error``
         sets a header too, its value wins, except ``Vary``, whose fields add up.
         """
-        lines = lines_of(error.headers)
-        own = {name.lower() for name, _ in lines}
-        own.discard("vary")
-        kept = [
-            line
-            for line in lines_of(res.headers)
-            if (lower := line[0].lower()) not in REPRESENTATION_HEADERS
-            and lower not in own
-        ]
-        lines.extend(kept)
-        if any(name.lower() == "vary" for name, _ in kept):
-            merge_vary(lines)
+        set_on_res = lines_of(res.headers)
+        if set_on_res:
+            lines = lines_of(error.headers)
+            own = {name.lower() for name, _ in lines}
+            own.discard("vary")
+            varies = False
+            for line in set_on_res:
+                lower = line[0].lower()
+                if lower not in REPRESENTATION_HEADERS and lower not in own:
+                    lines.append(line)
+                    varies = varies or lower == "vary"
+            if varies:
+                merge_vary(lines)
         res.close()
         return error
 
@@ -319,6 +321,18 @@ def _check_methods(methods: Iterable[str]) -> tuple[str, ...]:
     if not checked:
         raise ValueError("api_handler option methods must name at least one method")
     return tuple(checked)
+
+
+def _run_coroutine(coroutine: Coroutine[Any, Any, object]) -> object:
+    """Run an ``async def`` handler's coroutine; see ``_async.run``.
+
+    ``asyncio`` costs milliseconds to import: only apps with such handlers pay it.
+    """
+    global _run_coroutine
+    from ._async import run
+
+    _run_coroutine = run
+    return run(coroutine)
 
 
 def _names_of(func: Callable[..., object]) -> tuple[str | None, str]:

@@ -91,6 +91,17 @@ TEXT_PLAIN = "text/plain; charset=utf-8"
 _status_lines: dict[int, str] = {}
 
 
+def status_line(code: int) -> str:
+    """Return werkzeug's status line for ``code`` ("201 CREATED").
+
+    PERF: werkzeug builds the line anew on every assignment of a status.
+    """
+    line = _status_lines.get(code)
+    if line is None:
+        line = _status_lines[code] = Response(status=code).status
+    return line
+
+
 class ResponseAlreadySent(RuntimeError):
     """Raised when a helper is called on a response that a helper already finished."""
 
@@ -227,11 +238,7 @@ class ApiResponse(Response):
         if self._finished_by is not None:
             self._check_open("status")
         checked = check_status(code, 200, 599, "status")
-        # PERF: werkzeug builds the status line anew on every assignment.
-        line = _status_lines.get(checked)
-        if line is None:
-            line = _status_lines[checked] = self._clean_status(checked)[0]
-        self._status, self._status_code = line, checked
+        self._status, self._status_code = status_line(checked), checked
         return self
 
     # -- helpers -------------------------------------------------------------------
@@ -361,31 +368,50 @@ class ApiResponse(Response):
     def _send_json(self, obj: object, helper: str) -> Self:
         body = _json.encode(type(self).json_dumps, obj, helper)
         lines = lines_of(self.headers)
-        content_type = find(lines, "content-type")
-        if content_type is None:
-            lines.append(("Content-Type", "application/json"))
-        elif not self.is_json:
-            replace(lines, "Content-Type", ["application/json"])
-        return self._finish(body, helper)
+        if lines:
+            content_type = find(lines, "content-type")
+            if content_type is None:
+                lines.append(("Content-Type", "application/json"))
+            elif not self.is_json:
+                replace(lines, "Content-Type", ["application/json"])
+            return self._finish(body, helper)
+        return self._finish(body, helper, "application/json")
 
     def _send_bytes(self, body: bytes, content_type: str, helper: str) -> Self:
-        setdefault(lines_of(self.headers), "Content-Type", content_type)
-        return self._finish(body, helper)
+        lines = lines_of(self.headers)
+        if lines:
+            setdefault(lines, "Content-Type", content_type)
+            return self._finish(body, helper)
+        return self._finish(body, helper, content_type)
 
-    def _finish(self, body: bytes, helper: str) -> Self:
-        # PERF: what set_data() and set_etag() do, on the checked lines directly.
+    def _finish(
+        self, body: bytes, helper: str, content_type: str | None = None
+    ) -> Self:
+        """Make ``body`` the response's, with its length and ETag; a helper finished it.
+
+        ``content_type`` is given only when no header is set yet.
+        """
+        # PERF: what set_data() and set_etag() do, on the checked lines directly; with
+        # no line set before (the usual case) there is nothing to search or replace.
         self.response = [body]
         lines = lines_of(self.headers)
-        if self.automatically_set_content_length:
-            replace(lines, "Content-Length", [str(len(body))])
-        if (
+        tag = (
             body
             and self.auto_etag
-            and self._status_code not in (204, 304)
-            and find(lines, "etag") is None
-        ):
-            # The hex SHA-1 of the body, as werkzeug's generate_etag makes it.
-            lines.append(("ETag", etag_for(body)))
+            and self._status_code != 204
+            and self._status_code != 304
+        )
+        if content_type is not None:
+            lines.append(("Content-Type", content_type))
+            if self.automatically_set_content_length:
+                lines.append(("Content-Length", str(len(body))))
+            if tag:
+                lines.append(("ETag", etag_for(body)))
+        else:
+            if self.automatically_set_content_length:
+                replace(lines, "Content-Length", [str(len(body))])
+            if tag and find(lines, "etag") is None:
+                lines.append(("ETag", etag_for(body)))
         self._finished_by = helper
         return self
 
@@ -431,7 +457,8 @@ class ApiResponse(Response):
             and environ["REQUEST_METHOD"] in ("GET", "HEAD")
             and _etag_matches(find(lines, "etag"), environ["HTTP_IF_NONE_MATCH"])
         ):
-            self.status_code = code = 304
+            self._status, self._status_code = status_line(304), 304
+            code = 304
         if code == 204 or code == 304:
             replace(lines, "Content-Type", ())
             replace(lines, "Content-Length", ())
@@ -465,20 +492,37 @@ class ApiResponse(Response):
     ) -> tuple[Iterable[bytes], str, list[tuple[str, str]]]:
         """Finalize for ``environ``, then answer as werkzeug does, with a plain ``str``
         status line as PEP 3333 requires."""
+        body = self.response
+        # PERF: a one-part bytes body with its length set, no Location, nothing to
+        # close and no If-None-Match to weigh needs only a Content-Type from finalize()
+        # and none of werkzeug's per-response work; anything else (HEAD, 204/304,
+        # streams, files, close callbacks, Location) takes the general path.
+        if (
+            type(body) is list
+            and len(body) == 1
+            and type(body[0]) is bytes
+            and not self._on_close
+            and environ["REQUEST_METHOD"] != "HEAD"
+            and "HTTP_IF_NONE_MATCH" not in environ
+            and self._status_code != 204
+            and self._status_code != 304
+        ):
+            lines = lines_of(self.headers)
+            framing = _framing(lines)
+            if framing is not None:
+                if not framing:
+                    lines.append(("Content-Type", TEXT_PLAIN))
+                return body, self._status, lines[:]
         self.finalize(environ)
         body = self.response
-        # PERF: an empty or one-part bytes body with its length set, no Location and
-        # nothing to close needs none of werkzeug's per-response work; anything else
-        # (HEAD, 204/304, streams, close callbacks, Location) takes werkzeug's path.
         if (
             type(body) is list
             and (not body or (len(body) == 1 and type(body[0]) is bytes))
             and not self._on_close
             and environ["REQUEST_METHOD"] != "HEAD"
+            and _framing(lines_of(self.headers)) is not None
         ):
-            lines = lines_of(self.headers)
-            if _plain_lines(lines):
-                return body, self._status, lines[:]
+            return body, self._status, lines_of(self.headers)[:]
         headers = self.get_wsgi_headers(environ)
         app_iter = self.get_app_iter(environ)
         return app_iter, self._status, headers.to_wsgi_list()
@@ -524,20 +568,23 @@ def _location(url: str) -> str:
         raise ValueError(f"redirect URL {url!r} is not a valid URL: {exc}") from None
 
 
-def _plain_lines(lines: list[tuple[str, str]]) -> bool:
-    """Tell whether werkzeug would send ``lines`` unchanged for a bytes body.
+def _framing(lines: list[tuple[str, str]]) -> bool | None:
+    """Tell, in one pass, whether werkzeug would send ``lines`` unchanged for a bytes
+    body, and if so whether they have a Content-Type.
 
-    It rewrites ``Location`` and ``Content-Location`` and adds a missing
-    ``Content-Length``; 204 and 304 never carry a ``Content-Length`` here.
+    None means werkzeug must see them: it rewrites ``Location`` and
+    ``Content-Location`` and adds a missing ``Content-Length``.
     """
-    has_length = False
+    has_length = has_type = False
     for name, _value in lines:
         lower = name.lower()
         if lower == "content-length":
             has_length = True
+        elif lower == "content-type":
+            has_type = True
         elif lower == "location" or lower == "content-location":
-            return False
-    return has_length
+            return None
+    return has_type if has_length else None
 
 
 def _etag_matches(etag: str | None, if_none_match: str) -> bool:
