@@ -96,11 +96,12 @@ class ApiRequest(Request):
         """Query-string arguments merged with the route parameters, which win a clash.
 
         A ``MultiDict``: ``query["tag"]`` is the first value, ``query.getlist("tag")``
-        every value of a repeated key.
+        every value of a repeated key; a parameter whose value is a list (a
+        catch-all's segments) gives one value per item, none for ``[]``.
         """
         query: MultiDict[str, Any] = MultiDict(self.args)
         for name, value in self.route_params.items():
-            query.setlist(name, [value])
+            query.setlist(name, value if isinstance(value, list) else [value])
         return query
 
     @cached_property

@@ -15,6 +15,8 @@ def test_all_is_pinned_and_sorted() -> None:
         "ApiResponse",
         "__version__",
         "api_handler",
+        "api_methods",
+        "error_response_for",
     ]
     assert nextresp.__all__ == sorted(nextresp.__all__)
 
