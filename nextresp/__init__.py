@@ -5,6 +5,7 @@ from ._handler import api_handler
 from ._methods import api_methods
 from ._request import ApiRequest
 from ._response import ApiResponse
+from ._routes import routes
 
 __version__ = "0.1.0.dev0"
 
@@ -16,4 +17,5 @@ __all__ = [
     "api_handler",
     "api_methods",
     "error_response_for",
+    "routes",
 ]

@@ -97,11 +97,15 @@ class ApiRequest(Request):
 
         A ``MultiDict``: ``query["tag"]`` is the first value, ``query.getlist("tag")``
         every value of a repeated key; a parameter whose value is a list (a
-        catch-all's segments) gives one value per item, none for ``[]``.
+        catch-all's segments) gives one value per item, and no key for ``[]``.
         """
         query: MultiDict[str, Any] = MultiDict(self.args)
         for name, value in self.route_params.items():
-            query.setlist(name, value if isinstance(value, list) else [value])
+            values = value if isinstance(value, list) else [value]
+            if values:
+                query.setlist(name, values)
+            else:  # werkzeug would keep the key, with no value
+                query.poplist(name)
         return query
 
     @cached_property

@@ -17,6 +17,7 @@ def test_all_is_pinned_and_sorted() -> None:
         "api_handler",
         "api_methods",
         "error_response_for",
+        "routes",
     ]
     assert nextresp.__all__ == sorted(nextresp.__all__)
 
