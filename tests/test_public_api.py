@@ -41,3 +41,9 @@ def test_flask_is_not_imported_by_the_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout == "False\n"
+
+
+def test_the_flask_module_exports_init_app_only() -> None:
+    import nextresp.flask
+
+    assert nextresp.flask.__all__ == ["init_app"]
