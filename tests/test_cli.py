@@ -149,6 +149,31 @@ def test_usage_errors_are_one_line_and_status_2(
     assert done.stderr == f"{message} (see {prog} --help)\n"
 
 
+def test_usage_errors_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args in (["serve"], ["routes"], ["dev", "--port", "-1"]):
+        with pytest.raises(SystemExit) as caught:
+            main(args)
+        assert caught.value.code == 2
+        out, err = capsys.readouterr()
+        assert (out, err.count("\n"), err.split(": ")[1]) == ("", 1, "error")
+
+
+def test_a_broken_tree_in_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"api/users/[id].py": "import not_a_module_anywhere\n"})
+    monkeypatch.chdir(project)
+    assert main(["routes", "api"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        "nextresp: error: api/users/[id].py: expected the route file to import, not to"
+        " raise ModuleNotFoundError: No module named 'not_a_module_anywhere'\n",
+    )
+
+
 def test_no_route_directory_is_a_usage_error(tmp_path: Path) -> None:
     done = nextresp(tmp_path, "routes")
     assert (done.returncode, done.stdout) == (2, "")
