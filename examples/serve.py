@@ -1,6 +1,10 @@
-"""Serve the demo app under gunicorn on 127.0.0.1:8000, after saying how to try it."""
+"""Serve the ``examples/api`` tree under gunicorn on 127.0.0.1:8000.
+
+It prints the routes (``nextresp routes``) and the requests to try first.
+"""
 
 import os
+import subprocess
 import sys
 
 ADDRESS = "127.0.0.1:8000"
@@ -11,9 +15,11 @@ nextresp demo on http://{ADDRESS}; try it in another terminal:
   curl -i http://{ADDRESS}/api/people
   curl -i http://{ADDRESS}/api/people/1
   curl -i http://{ADDRESS}/api/people/42
+  curl -i http://{ADDRESS}/api/people/
   curl -i http://{ADDRESS}/api/users
   curl -i -X PUT 'http://{ADDRESS}/api/user/7?name=Ada'
   curl -i -X DELETE http://{ADDRESS}/api/user/7
+  curl -i -X OPTIONS http://{ADDRESS}/api/user/7
   curl -i http://{ADDRESS}/api/thing
   curl -i -X DELETE http://{ADDRESS}/api/thing
   curl -i -X DELETE -u Aladdin:wrong http://{ADDRESS}/api/thing
@@ -22,8 +28,12 @@ nextresp demo on http://{ADDRESS}; try it in another terminal:
 Press Ctrl+C to stop.
 """
 
+APP = "nextresp:routes('examples/api')"
+
 if __name__ == "__main__":
-    print(TRY, flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "nextresp", "routes", "examples/api"], check=True
+    )
+    print(f"\n{TRY}", flush=True)
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    command = [gunicorn, "--bind", ADDRESS, "--no-control-socket", "examples.app:app"]
-    os.execv(gunicorn, command)
+    os.execv(gunicorn, [gunicorn, "--bind", ADDRESS, "--no-control-socket", APP])

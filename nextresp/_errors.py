@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from ._status import check_status, reason_phrase
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
 
-    from werkzeug.wrappers import Request
+    from werkzeug.wrappers import Request, Response
 
 _OFFERED = ("application/problem+json", "application/json", "text/plain")
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
@@ -134,6 +135,54 @@ def _problem_json(code: int, detail: str | None) -> bytes:
     if detail is not None:
         problem["detail"] = detail
     return _json.dumps(problem)
+
+
+def error_response_for(
+    error: HTTPException,
+    environ: WSGIEnvironment | Request,
+    /,
+    *,
+    problem_details: bool = True,
+) -> Response:
+    """Answer a werkzeug ``HTTPException`` as :func:`api_handler` answers it.
+
+    That is routing's ``NotFound`` and ``MethodNotAllowed`` (with its ``Allow``), an
+    ``abort(...)``, an :class:`ApiError`, any 4xx or 5xx: problem details (their
+    ``description`` as ``detail``), or plain text when ``Accept`` rules JSON out or
+    ``problem_details`` is false. An exception that carries its own response, or is
+    not an error (werkzeug's ``RequestRedirect``), is answered by werkzeug, with a
+    copy of the response, so that the exception can be raised again.
+    """
+    if not isinstance(environ, dict):
+        environ = environ.environ
+    if isinstance(error, ApiError):
+        return error_response(
+            error.code,
+            error.detail,
+            error.headers,
+            environ,
+            problem_details=problem_details,
+        )
+    code = error.code
+    if error.response is not None or code is None or not 400 <= code <= 599:
+        # The exception may be raised again and again (a module-level page), so
+        # folding must edit a copy.
+        return _copy_response(error.get_response(environ))
+    return error_response(
+        code,
+        error.description,
+        error.get_headers(environ),
+        environ,
+        problem_details=problem_details,
+    )
+
+
+def _copy_response(response: Response) -> Response:
+    """Return a copy of ``response`` whose headers and close callbacks are its own."""
+    copied = copy.copy(response)
+    copied.headers = Headers(response.headers)
+    copied._on_close = list(response._on_close)
+    return copied
 
 
 def _accepts_json(environ: WSGIEnvironment | Request | None) -> bool:

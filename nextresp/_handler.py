@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import inspect
 import logging
@@ -10,11 +9,10 @@ import re
 from collections.abc import Callable, Coroutine, Iterable
 from typing import TYPE_CHECKING, Any, overload
 
-from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from ._errors import ApiError, error_response
+from ._errors import ApiError, error_response, error_response_for
 from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
 from ._response import ApiResponse, ResponseAlreadySent
@@ -206,27 +204,7 @@ class ApiHandler:
         return error
 
     def _error_response(self, exc: HTTPException, environ: WSGIEnvironment) -> Response:
-        if isinstance(exc, ApiError):
-            return error_response(
-                exc.code,
-                exc.detail,
-                exc.headers,
-                environ,
-                problem_details=self.problem_details,
-            )
-        code = exc.code
-        if exc.response is not None or code is None or not 400 <= code <= 599:
-            # A response the exception built itself, or a redirect (werkzeug's
-            # RequestRedirect): werkzeug renders it. The exception may be raised
-            # again and again (a module-level page), so folding edits a copy.
-            return _copy_response(exc.get_response(environ))
-        return error_response(
-            code,
-            exc.description,
-            exc.get_headers(environ),
-            environ,
-            problem_details=self.problem_details,
-        )
+        return error_response_for(exc, environ, problem_details=self.problem_details)
 
 
 @overload
@@ -346,14 +324,6 @@ def _names_of(func: Callable[..., object]) -> tuple[str | None, str]:
         target = target.func
     named = target if hasattr(target, "__qualname__") else type(target)
     return getattr(named, "__module__", None), getattr(named, "__qualname__", "")
-
-
-def _copy_response(response: Response) -> Response:
-    """Return a copy of ``response`` whose headers and close callbacks are its own."""
-    copied = copy.copy(response)
-    copied.headers = Headers(response.headers)
-    copied._on_close = list(response._on_close)
-    return copied
 
 
 def _flask_request(handler: ApiHandler) -> Request:

@@ -96,11 +96,16 @@ class ApiRequest(Request):
         """Query-string arguments merged with the route parameters, which win a clash.
 
         A ``MultiDict``: ``query["tag"]`` is the first value, ``query.getlist("tag")``
-        every value of a repeated key.
+        every value of a repeated key; a parameter whose value is a list (a
+        catch-all's segments) gives one value per item, and no key for ``[]``.
         """
         query: MultiDict[str, Any] = MultiDict(self.args)
         for name, value in self.route_params.items():
-            query.setlist(name, [value])
+            values = value if isinstance(value, list) else [value]
+            if values:
+                query.setlist(name, values)
+            else:  # werkzeug would keep the key, with no value
+                query.poplist(name)
         return query
 
     @cached_property

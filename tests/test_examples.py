@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from examples.api._people import PEOPLE
 from examples.app import app
-from examples.people import PEOPLE
 
 from .support import call_wsgi
 
@@ -78,7 +78,7 @@ def test_user_put_takes_name_from_the_query(query: str, name: str) -> None:
 def test_user_other_methods_are_405_with_allow(method: str) -> None:
     r = call_wsgi(app, method, "/api/user/7", headers={"Accept": "text/plain"})
     assert r.status_code == 405
-    assert r.headers["Allow"] == "GET, PUT"
+    assert r.headers["Allow"] == "GET, HEAD, OPTIONS, PUT"
     assert r.data == f"Method {method} Not Allowed".encode()
 
 
@@ -98,3 +98,36 @@ def test_people_accepts_only_get_and_head() -> None:
     assert call_wsgi(app, "HEAD", "/api/people").status_code == 200
     r = call_wsgi(app, "POST", "/api/people")
     assert (r.status_code, r.headers["Allow"]) == (405, "GET")
+
+
+def test_user_options_lists_the_methods() -> None:
+    r = call_wsgi(app, "OPTIONS", "/api/user/7")
+    assert (r.status_code, r.headers["Allow"], r.data) == (
+        204,
+        "GET, HEAD, OPTIONS, PUT",
+        b"",
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/api/people/", "/api/people"),
+        ("/api/user/7/?name=Ada", "/api/user/7?name=Ada"),
+        ("/api//hello/", "/api/hello"),
+    ],
+)
+def test_other_spellings_are_redirected_308(path: str, location: str) -> None:
+    r = call_wsgi(app, "GET", path)
+    assert (r.status_code, r.headers["Location"], r.data) == (308, location, b"")
+
+
+def test_the_tree_serves_every_example() -> None:
+    assert [route.pattern for route in app.table.routes] == [
+        "/api/hello",
+        "/api/people",
+        "/api/thing",
+        "/api/users",
+        "/api/people/[id]",
+        "/api/user/[id]",
+    ]

@@ -145,7 +145,7 @@ def test_users_and_user(server: str) -> None:
     r, body = fetch(server, "PUT", "/api/user/2?name=Grace")
     assert json.loads(body) == {"id": 2, "name": "Grace"}
     r, body = fetch(server, "DELETE", "/api/user/2")
-    assert (r.status, r.headers["Allow"]) == (405, "GET, PUT")
+    assert (r.status, r.headers["Allow"]) == (405, "GET, HEAD, OPTIONS, PUT")
     assert json.loads(body)["detail"] == "Method DELETE Not Allowed"
     r, body = fetch(server, "GET", "/api/user/abc")
     assert r.status == 404

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -20,7 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.urls import iri_to_uri
 
-from nextresp import ApiError, ApiRequest, ApiResponse, _json, api_handler
+from nextresp import ApiError, ApiRequest, ApiResponse, _json, api_handler, api_methods
+from nextresp._handler import ApiHandler
 from nextresp._status import reason_phrase
 
 from .support import call_wsgi
@@ -274,11 +276,14 @@ def is_json(content_type: str) -> bool:
 
 
 def run(
-    actions: list[tuple[Any, ...]], ending: tuple[Any, ...] | None
+    actions: list[tuple[Any, ...]],
+    ending: tuple[Any, ...] | None,
+    wrap: Callable[[Any], ApiHandler] = api_handler,
+    method: str = "GET",
 ) -> tuple[list[str | None], Any]:
     outcomes: list[str | None] = []
 
-    @api_handler
+    @wrap
     def handler(req: ApiRequest, res: ApiResponse) -> None:
         helpers = {
             "status": lambda a: res.status(a[1]),
@@ -301,7 +306,7 @@ def run(
         if ending is not None:
             raise LookupError("hidden")
 
-    return outcomes, call_wsgi(handler)
+    return outcomes, call_wsgi(handler, method)
 
 
 def merged_vary(values: list[str]) -> str:
@@ -372,3 +377,25 @@ def test_calls_raise_at_the_call_or_are_sent_exactly(
             assert r.headers.getlist(lower) == values, lower
     allowed = set(model.headers) | {"content-type", "content-length"}
     assert wire <= allowed
+
+
+@settings(
+    max_examples=EXAMPLES // 3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.lists(actions, max_size=6), endings, st.sampled_from(["GET", "HEAD"]))
+def test_api_methods_sends_the_same_bytes_as_api_handler(
+    actions: list[tuple[Any, ...]], ending: tuple[Any, ...] | None, method: str
+) -> None:
+    """The same calls in ``api_methods(GET=...)`` and ``api_handler``: same wire."""
+
+    def as_get(func: Any) -> ApiHandler:
+        return api_methods(GET=func)
+
+    outcomes, plain = run(actions, ending, api_handler, method)
+    outcomes_get, methods = run(actions, ending, as_get, method)
+    assert outcomes_get == outcomes
+    assert methods.status == plain.status
+    assert methods.headers.to_wsgi_list() == plain.headers.to_wsgi_list()
+    assert methods.data == plain.data

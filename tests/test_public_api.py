@@ -15,6 +15,9 @@ def test_all_is_pinned_and_sorted() -> None:
         "ApiResponse",
         "__version__",
         "api_handler",
+        "api_methods",
+        "error_response_for",
+        "routes",
     ]
     assert nextresp.__all__ == sorted(nextresp.__all__)
 
@@ -38,3 +41,9 @@ def test_flask_is_not_imported_by_the_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout == "False\n"
+
+
+def test_the_flask_module_exports_init_app_only() -> None:
+    import nextresp.flask
+
+    assert nextresp.flask.__all__ == ["init_app"]

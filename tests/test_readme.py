@@ -53,6 +53,22 @@ def test_second_example_answers_as_described() -> None:
     assert example["things"] == {}
 
 
+def test_route_file_example_answers_under_routes(tmp_path: Path) -> None:
+    from nextresp import routes
+
+    source = [code for lang, code in BLOCKS if lang == "python"][2]
+    file = tmp_path / "api" / "users" / "[id].py"
+    file.parent.mkdir(parents=True)
+    file.write_text(source)
+    app = routes(tmp_path / "api")
+    r = call_wsgi(app, "GET", "/api/users/7")
+    assert (r.status_code, r.data) == (200, b'{"id":"7","name":"Ada"}')
+    r = call_wsgi(app, "GET", "/api/users/8", headers={"Accept": "text/plain"})
+    assert (r.status_code, r.data) == (404, b"No user 8")
+    r = call_wsgi(app, "GET", "/api/users/7/")
+    assert (r.status_code, r.headers["Location"]) == (308, "/api/users/7")
+
+
 @pytest.mark.parametrize("marker", ["demo-command", "test-command", "docs-command"])
 def test_readme_commands_set_themselves_up(marker: str) -> None:
     match = re.search(rf"<!-- {marker} -->\n```sh\n(.*?)\n```", README)

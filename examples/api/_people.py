@@ -1,6 +1,7 @@
-"""Next.js's ``api-routes`` example: Star Wars people, listed and looked up by id."""
+"""The data of Next.js's ``api-routes`` example: Star Wars people.
 
-from nextresp import ApiRequest, ApiResponse, api_handler
+A ``_`` name is not a route: the route files import it as ``examples.api._people``.
+"""
 
 _FIELDS = ("id", "name", "height", "mass", "hair_color", "skin_color", "eye_color")
 _ROWS = [
@@ -17,18 +18,3 @@ _ROWS = [
 ]
 #: Every field a string, the id too, keys in the order Next.js's data has them.
 PEOPLE = [dict(zip((*_FIELDS, "gender"), row, strict=True)) for row in _ROWS]
-
-
-@api_handler(methods=["GET"])
-def people(req: ApiRequest, res: ApiResponse) -> None:
-    res.status(200).json(PEOPLE)
-
-
-@api_handler(methods=["GET"])
-def person(req: ApiRequest, res: ApiResponse, id: str) -> None:
-    # The id is compared as a string, as in Next.js: "01" is not "1".
-    found = next((p for p in PEOPLE if p["id"] == id), None)
-    if found is None:
-        res.status(404).json({"message": f"User with id: {id} not found."})
-    else:
-        res.status(200).json(found)

@@ -1,0 +1,116 @@
+"""``api_methods``: one function per HTTP method, as the App Router's route handlers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._handler import ApiHandler, HandlerFunc, _names_of, api_handler
+from ._request import DEFAULT_BODY_LIMIT
+
+if TYPE_CHECKING:
+    from ._request import ApiRequest
+    from ._response import ApiResponse
+
+#: The methods a route may answer, as Next.js's ``HTTP_METHODS`` lists them.
+METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH")
+_OPTIONS = ("body_limit", "etag", "problem_details", "propagate_exceptions")
+
+
+class MethodDispatch:
+    """Call the function given for the request's method; the handler of `api_methods`.
+
+    HEAD goes to GET's function when none is given for HEAD; OPTIONS, when none is
+    given for it, is answered 204 with ``Allow``. Every other method reaches this
+    object only if it has a function: the method guard of ``ApiHandler`` refuses the
+    rest with 405 before.
+    """
+
+    def __init__(self, functions: dict[str, HandlerFunc], allow: tuple[str, ...]):
+        #: The functions, by method name.
+        self.functions = functions
+        #: The methods answered, in the order ``Allow`` lists them.
+        self.allow = allow
+        first = next(iter(functions.values()))
+        self.__module__ = _names_of(first)[0] or __name__
+        names = (
+            f"{method}={_names_of(func)[1].rpartition('.')[2] or type(func).__name__}"
+            for method, func in functions.items()
+        )
+        # Flask names a view's endpoint after it, and refuses dots there.
+        self.__qualname__ = f"api_methods({', '.join(names)})".replace(".", "_")
+
+    def __call__(self, req: ApiRequest, res: ApiResponse, **params: Any) -> object:
+        func = self.functions.get(req.method)
+        if func is None and req.method == "HEAD":
+            func = self.functions["GET"]  # werkzeug drops the body of a HEAD answer
+        if func is None:  # OPTIONS: the guard lets only the methods in allow through
+            res.status(204).set_header("Allow", ", ".join(self.allow)).end()
+            return None
+        return func(req, res, **params)
+
+
+def api_methods(
+    *,
+    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    etag: bool = True,
+    problem_details: bool = True,
+    propagate_exceptions: bool = False,
+    **functions: HandlerFunc,
+) -> ApiHandler:
+    """Answer each HTTP method with its own function: ``api_methods(GET=get_user)``.
+
+    Each function is ``def get_user(req, res, **route_params)``, or ``async def``,
+    and answers as an :func:`api_handler` does. As the App Router's route handlers
+    do, HEAD is answered by GET's function with the body dropped, OPTIONS (unless
+    given) is answered 204 with ``Allow``, and any other method is 405 with
+    ``Allow``. ``Allow`` lists the methods answered in alphabetical order, HEAD and
+    OPTIONS among them. The options are those of :func:`api_handler` but
+    ``methods``, which the keyword names give.
+    """
+    checked: dict[str, HandlerFunc] = {}
+    for name, func in functions.items():
+        _check_function(name, func)
+        checked[name] = func
+    if not checked:
+        raise ValueError(
+            "api_methods needs at least one method, as in api_methods(GET=get_user)"
+        )
+    answered = set(checked) | {"OPTIONS"}
+    if "GET" in checked:
+        answered.add("HEAD")
+    allow = tuple(sorted(answered))
+    dispatch = MethodDispatch(checked, allow)
+    return api_handler(
+        methods=allow,
+        body_limit=body_limit,
+        etag=etag,
+        problem_details=problem_details,
+        propagate_exceptions=propagate_exceptions,
+    )(dispatch)
+
+
+def _check_function(name: str, func: object) -> None:
+    """Refuse a name that is not a method, or a value that is not a plain function."""
+    if name not in METHODS:
+        if name == "methods":
+            fix = "name each method as a keyword instead: api_methods(GET=get_user)"
+        elif name.upper() in METHODS:
+            fix = f"write {name.upper()}={_shown(func)}: method names are upper-case"
+        else:
+            fix = f"the methods are {', '.join(METHODS)} and the options {_OPTIONS}"
+        raise ValueError(
+            f"api_methods expected a method name or an option, not {name!r}; {fix}"
+        )
+    if isinstance(func, ApiHandler):
+        raise TypeError(
+            f"api_methods {name} expected a function def {name}(req, res), not the"
+            f" api_handler {func!r}; pass the function it wraps, {func.name}"
+        )
+    if not callable(func) or isinstance(func, type):
+        raise TypeError(
+            f"api_methods {name} expected a function def {name}(req, res), not {func!r}"
+        )
+
+
+def _shown(func: object) -> str:
+    return getattr(func, "__name__", None) or repr(func)

@@ -1,0 +1,223 @@
+"""``routes``: serve each Python file of a directory as Next.js serves ``pages/api``."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import os
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ._errors import error_response
+from ._handler import ApiHandler, api_handler
+from ._methods import METHODS, api_methods
+from ._request import DEFAULT_BODY_LIMIT, ApiRequest
+from ._response import ApiResponse
+from ._route_table import Route, RouteTable, canonical_path, scan
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+# Characters left as they are in a Location path: RFC 3986's pchar, less "%".
+_PATH_SAFE = "/!$&'()*+,;=:@~"
+# In a query string, existing escapes ("%") and separators stay as sent.
+_QUERY_SAFE = _PATH_SAFE + "?%"
+_NOT_IN_NAME = re.compile(r"\W", re.ASCII)
+# The arguments a handler already takes: a parameter of that name cannot reach it.
+_TAKEN = frozenset({"req", "res"})
+
+
+class RoutesApp:
+    """The WSGI application :func:`routes` returns: a route table and its handlers.
+
+    Strategy: the table (``_route_table``) knows nothing of modules or WSGI, so
+    ``nextresp routes`` prints exactly what this app matches; this class only
+    imports each file once and sends each request to the handler of its route.
+    """
+
+    def __init__(
+        self,
+        table: RouteTable,
+        handlers: dict[Route, ApiHandler],
+        *,
+        problem_details: bool,
+    ) -> None:
+        #: The routes, in the order they are tried.
+        self.table = table
+        #: The handler that answers each route.
+        self.handlers = handlers
+        #: Whether the 404 of an unknown path is problem details.
+        self.problem_details = problem_details
+
+    def __repr__(self) -> str:
+        return (
+            f"<routes {self.table.prefix!r} from {str(self.table.directory)!r}:"
+            f" {len(self.handlers)} routes>"
+        )
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        raw = environ.get("PATH_INFO", "") or "/"
+        path = raw.encode("latin-1").decode("utf-8", "replace")
+        found = self.table.match(path)
+        if found is None:
+            return self._unmatched(environ, raw, path)(environ, start_response)
+        route, params = found
+        req = ApiRequest.lazy(environ)
+        try:
+            response = self.handlers[route]._respond(req, dict(params))
+        finally:
+            if "files" in req.__dict__:  # uploads were parsed: close their files
+                req.close()
+        return response(environ, start_response)
+
+    def _unmatched(self, environ: WSGIEnvironment, raw: str, path: str) -> ApiResponse:
+        """Redirect a non-canonical spelling of a route with 308; else 404."""
+        if self.table.redirect_target(path) is None:
+            return error_response(
+                404, None, [], environ, problem_details=self.problem_details
+            )
+        # The canonical path of the bytes received: only slashes change.
+        target = canonical_path(raw).encode("latin-1")
+        script = environ.get("SCRIPT_NAME", "").encode("latin-1")
+        location = quote(script.rstrip(b"/") + target, safe=_PATH_SAFE)
+        query = environ.get("QUERY_STRING", "")
+        if query:
+            location += "?" + quote(query.encode("latin-1"), safe=_QUERY_SAFE)
+        # As a handler's res.redirect(308, ...) answers: an empty body.
+        return ApiResponse.blank().redirect(308, location)
+
+
+def routes(
+    directory: str | os.PathLike[str],
+    *,
+    prefix: str | None = None,
+    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    etag: bool = True,
+    problem_details: bool = True,
+    propagate_exceptions: bool = False,
+) -> RoutesApp:
+    """Serve every Python file under ``directory`` as Next.js serves ``pages/api``.
+
+    ``api/users/[id].py`` answers ``/api/users/7``; see the routes guide for the
+    rules. Each file is imported once, now, and answers through functions named
+    after methods (``def GET(req, res, **params)``, as :func:`api_methods`), or
+    through ``app`` (or ``handler``): an :func:`api_handler`, or a plain
+    ``def handler(req, res)``. The options are those of :func:`api_handler`, for
+    the files that do not build their own ``api_handler``, and for the 404 of a
+    path no file serves.
+
+    Raises ``ValueError`` naming the file for a tree Next.js would refuse, and for
+    a file that answers no request or answers it twice; ``ImportError`` naming the
+    file, chained to the original error, for a file that fails to import.
+    """
+    options: dict[str, Any] = {
+        "body_limit": body_limit,
+        "etag": etag,
+        "problem_details": problem_details,
+        "propagate_exceptions": propagate_exceptions,
+    }
+    api_handler(**options)  # check them once, as api_handler words it
+    table = scan(directory, prefix=prefix)
+    handlers: dict[Route, ApiHandler] = {}
+    for route in table.routes:
+        display = _display(table, route)
+        for name in route.params:
+            if name in _TAKEN:
+                raise ValueError(
+                    f"{display}: expected a parameter name other than {name!r},"
+                    f" which the handler takes as its own argument; rename [{name}]"
+                )
+        module = _load(route.file, display)
+        handlers[route] = _handler_of(module, display, options)
+    return RoutesApp(table, handlers, problem_details=problem_details)
+
+
+def _display(table: RouteTable, route: Route) -> str:
+    """Name a route's file as the tree's messages do: ``api/users/[id].py``."""
+    return route.file.relative_to(table.directory.parent).as_posix()
+
+
+def module_name(file: Path) -> str:
+    """Return the name a route file is imported as: stable, unique, from its path.
+
+    The last three parts of the path, ``api/users/[id].py`` say, become
+    ``nextresp_route_api_users__id__`` and eight hex digits of the hash of the
+    absolute path follow, so two trees never share a module and
+    every process that imports the file (each gunicorn worker) names it alike.
+    """
+    absolute = os.path.abspath(file)
+    digest = hashlib.sha1(absolute.encode("utf-8", "surrogateescape")).hexdigest()
+    parts = Path(absolute).with_suffix("").parts[-3:]
+    stem = _NOT_IN_NAME.sub("_", "_".join(parts))
+    return f"nextresp_route_{stem}_{digest[:8]}"
+
+
+def _load(file: Path, display: str) -> ModuleType:
+    """Import a route file under `module_name`, registered in ``sys.modules``."""
+    name = module_name(file)
+    spec = importlib.util.spec_from_file_location(name, file)
+    # A .py file always has a spec and a loader.
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Registered before it runs, as an import does: dataclasses and pickle look
+    # classes up in sys.modules by their __module__.
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException as exc:
+        del sys.modules[name]
+        if not isinstance(exc, Exception):
+            raise
+        raise ImportError(
+            f"{display}: expected the route file to import, not to raise"
+            f" {type(exc).__name__}: {exc}",
+            name=name,
+            path=str(file),
+        ) from exc
+    return module
+
+
+def _handler_of(
+    module: ModuleType, display: str, options: dict[str, Any]
+) -> ApiHandler:
+    """Return the handler a route module answers through, or say why there is none."""
+    functions = {m: getattr(module, m) for m in METHODS if hasattr(module, m)}
+    exported = {n: getattr(module, n) for n in ("app", "handler") if hasattr(module, n)}
+    if len({id(value) for value in exported.values()}) > 1:
+        raise ValueError(
+            f"{display}: expected one of app and handler, not both; keep app"
+        )
+    if functions and exported:
+        raise ValueError(
+            f"{display}: expected functions named after methods or"
+            f" {' and '.join(exported)}, not both ({', '.join(functions)} and"
+            f" {' and '.join(exported)}); keep one way of answering"
+        )
+    if functions:
+        try:
+            return api_methods(**functions, **options)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{display}: {exc}") from None
+    if not exported:
+        raise ValueError(
+            f"{display}: expected functions named after methods (def GET(req, res))"
+            " or app = api_handler(...), not a module that answers no request"
+        )
+    name, value = next(iter(exported.items()))
+    if isinstance(value, ApiHandler):
+        return value  # it keeps the options it was built with
+    if inspect.isclass(value) or not callable(value):
+        raise ValueError(
+            f"{display}: expected {name} to be an api_handler or a function"
+            f" def {name}(req, res), not {value!r}"
+        )
+    return api_handler(**options)(value)

@@ -1,0 +1,275 @@
+"""The command line: ``nextresp routes``, ``nextresp dev`` and their usage errors."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from nextresp._cli import main
+
+TREE = {
+    "api/hello.py": "def handler(req, res):\n    res.json({'name': 'Next.js'})\n",
+    "api/users/index.py": "def GET(req, res): ...\ndef POST(req, res): ...\n",
+    "api/users/[id].py": "from api._db import NAMES\ndef GET(req, res, id):\n"
+    "    res.json({'id': id, 'name': NAMES.get(id)})\n",
+    "api/users/me.py": "from nextresp import api_handler\n"
+    "app = api_handler(methods=['GET', 'PUT'])(lambda req, res: None)\n",
+    "api/files/[...path].py": "def GET(req, res, path): ...\n",
+    "api/_db.py": "NAMES = {'7': 'Ada'}\n",
+}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, source in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write(tmp_path / "project", TREE)
+
+
+@pytest.fixture(autouse=True)
+def forget_imports(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Keep ``sys.path`` and ``sys.modules`` as they were: main() adds the cwd."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    before = set(sys.modules)
+    yield
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def nextresp(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nextresp", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def expected_table() -> str:
+    rows = [
+        ("Route", "Methods", "File"),
+        ("/api/hello", "ANY", "api/hello.py"),
+        ("/api/users", "GET, HEAD, OPTIONS, POST", "api/users/index.py"),
+        ("/api/users/me", "GET, PUT", "api/users/me.py"),
+        ("/api/files/[...path]", "GET, HEAD, OPTIONS", "api/files/[...path].py"),
+        ("/api/users/[id]", "GET, HEAD, OPTIONS", "api/users/[id].py"),
+    ]
+    lines = [f"{a:<20}  {b:<24}  {c}" for a, b, c in rows]
+    lines.insert(1, f"{'-' * 20}  {'-' * 24}  ----")
+    return "\n".join(lines) + "\n"
+
+
+# -- nextresp routes -----------------------------------------------------------------
+
+
+def test_routes_prints_the_table_in_precedence_order(project: Path) -> None:
+    done = nextresp(project, "routes", "api")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == expected_table()
+
+
+def test_routes_defaults_to_api(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(project)
+    assert main(["routes"]) == 0
+    assert capsys.readouterr() == (expected_table(), "")
+
+
+def test_routes_falls_back_to_pages_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"pages/api/hello.py": "def GET(req, res): ...\n"})
+    monkeypatch.chdir(tmp_path)
+    assert main(["routes", "--prefix", "/v1"]) == 0
+    assert capsys.readouterr().out == (
+        "Route      Methods             File\n"
+        "---------  ------------------  ----\n"
+        "/v1/hello  GET, HEAD, OPTIONS  api/hello.py\n"
+    )
+
+
+def test_a_broken_tree_is_one_line_and_status_1(project: Path) -> None:
+    write(project, {"api/broken.py": "x = 1\n"})
+    done = nextresp(project, "routes")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        "nextresp: error: api/broken.py: expected functions named after methods"
+        " (def GET(req, res)) or app = api_handler(...), not a module that answers"
+        " no request\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "nextresp: error: the following arguments are required: COMMAND"),
+        (
+            ("serve",),
+            "nextresp: error: argument COMMAND: invalid choice: 'serve' (choose from"
+            " 'routes', 'dev')",
+        ),
+        (("routes", "a", "b"), "nextresp: error: unrecognized arguments: b"),
+        (
+            ("dev", "--port", "http"),
+            "nextresp dev: error: argument --port: expected a port number from 0 to"
+            " 65535, not 'http'",
+        ),
+        (
+            ("dev", "--port", "70000"),
+            "nextresp dev: error: argument --port: expected a port number from 0 to"
+            " 65535, not '70000'",
+        ),
+        (("routes", "--nope"), "nextresp: error: unrecognized arguments: --nope"),
+    ],
+    ids=["no-command", "unknown-command", "extra", "port-name", "port-range", "option"],
+)
+def test_usage_errors_are_one_line_and_status_2(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    done = nextresp(tmp_path, *args)
+    prog = message.split(": error")[0]
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{message} (see {prog} --help)\n"
+
+
+def test_usage_errors_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args in (["serve"], ["routes"], ["dev", "--port", "-1"]):
+        with pytest.raises(SystemExit) as caught:
+            main(args)
+        assert caught.value.code == 2
+        out, err = capsys.readouterr()
+        assert (out, err.count("\n"), err.split(": ")[1]) == ("", 1, "error")
+
+
+def test_a_broken_tree_in_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"api/users/[id].py": "import not_a_module_anywhere\n"})
+    monkeypatch.chdir(project)
+    assert main(["routes", "api"]) == 1
+    assert capsys.readouterr() == (
+        "",
+        "nextresp: error: api/users/[id].py: expected the route file to import, not to"
+        " raise ModuleNotFoundError: No module named 'not_a_module_anywhere'\n",
+    )
+
+
+def test_no_route_directory_is_a_usage_error(tmp_path: Path) -> None:
+    done = nextresp(tmp_path, "routes")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "nextresp: error: expected a route directory, but neither ./api nor"
+        " ./pages/api exists; pass DIR (see nextresp --help)\n"
+    )
+
+
+def test_the_console_script_is_registered() -> None:
+    [script] = entry_points(group="console_scripts", name="nextresp")
+    assert script.value == "nextresp._cli:main"
+
+
+# -- nextresp dev --------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def dev_server(project: Path, port: int) -> Iterator[str]:
+    """Run ``nextresp dev`` until it says where it serves; yield what it printed.
+
+    It is terminated by its PID: werkzeug's reloader then ends the process it serves
+    from.
+    """
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nextresp", "dev", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    try:
+        printed = []
+        for line in process.stdout:
+            printed.append(line)
+            if line.startswith("nextresp dev:"):
+                break
+        yield "".join(printed)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_dev_serves_the_tree_until_terminated(project: Path) -> None:
+    port = free_port()
+    with dev_server(project, port) as printed:
+        assert printed == expected_table() + (
+            f"nextresp dev: serving api on http://127.0.0.1:{port}\n"
+        )
+        assert get(port, "/api/users/7") == (200, b'{"id":"7","name":"Ada"}')
+        assert get(port, "/api/users/") == (308, b"")
+
+
+def test_dev_keeps_serving_a_tree_that_cannot_be_loaded(project: Path) -> None:
+    write(project, {"api/broken.py": "def GET(req, res)\n"})
+    port = free_port()
+    with dev_server(project, port) as printed:
+        assert printed == f"nextresp dev: serving api on http://127.0.0.1:{port}\n"
+        assert get(port, "/api/hello") == (
+            500,
+            b"The routes in api could not be loaded; the error is in the terminal."
+            b" Save the fixed file to reload.\n",
+        )
+
+
+def test_dev_fails_when_the_port_is_taken(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = nextresp(project, "dev", "--port", str(port))
+    # werkzeug's own words, and status.
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.endswith(
+        f"Port {port} is in use by another program. Either identify and stop that"
+        " program, or start the server with a different port.\n"
+    )
