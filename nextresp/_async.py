@@ -45,7 +45,7 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
     if owned is None:
         owned = _local.owned = _ThreadLoop()
     loop = owned.loop
-    task = loop.create_task(coroutine)
+    task = asyncio.Task(coroutine, loop=loop)  # scheduled: its step is in loop._ready
     ready = getattr(loop, "_ready", None)
     if type(ready) is collections.deque and ready:
         first_step = ready[-1]
@@ -53,7 +53,9 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
             ready.pop()
             asyncio._set_running_loop(loop)
             try:
-                first_step._run()
+                # What the loop would do with the handle; the step catches all but
+                # SystemExit and KeyboardInterrupt itself.
+                first_step._context.run(first_step._callback)
             finally:
                 asyncio._set_running_loop(None)
             if task.done():
