@@ -206,3 +206,71 @@ def test_etags_without_cpythons_own_sha1_are_the_same() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout == f'"{__import__("hashlib").sha1(b"x").hexdigest()}"\n'
+
+
+# -- the JSON depth guard ----------------------------------------------------------
+
+
+def depth_of(value: object) -> int:
+    """The recursive definition: how many lists and dicts are nested, at most."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, list):
+        return 0
+    deepest = 0
+    for child in value:  # a loop, not map(): one stack frame per level
+        deepest = max(deepest, depth_of(child))
+    return 1 + deepest
+
+
+def chain(depth: int, *, kinds: str = "dl", leaf: object = 1) -> object:
+    """``depth`` levels around ``leaf``, the outermost first, kinds taken in turn."""
+    value = leaf
+    for level in reversed(range(depth)):
+        value = {"k": value} if kinds[level % len(kinds)] == "d" else [value]
+    return value
+
+
+SHAPES: dict[str, object] = {
+    "scalar": 7,
+    "string with brackets": "[[[{{{",
+    "null": None,
+    "empty list": [],
+    "empty dict": {},
+    "lists 512": chain(512, kinds="l"),
+    "lists 513": chain(513, kinds="l"),
+    "dicts 512": chain(512, kinds="d"),
+    "dicts 513": chain(513, kinds="d"),
+    "mixed 512": chain(512),
+    "mixed 513": chain(513),
+    "mixed 513, empty innermost": chain(512, leaf=[]),
+    "mixed 512, empty innermost": chain(511, leaf={}),
+    "wide": [{"id": i, "tags": ["a", {"b": [i]}]} for i in range(2000)],
+    "wide, one 513 at the end": [[1]] * 2000 + [chain(513)],
+    "wide, one 513 at the start": [chain(513), *[[1]] * 2000],
+    "wide, 512 everywhere": [chain(511)] * 50,
+    "deep in a dict among scalars": {
+        **{f"k{i}": i for i in range(100)},
+        "deep": chain(512, kinds="ld"),
+        "z": "x",
+    },
+    "deeper in a dict among scalars": {"a": 1, "deep": chain(512, kinds="ld")},
+    "shared subtree": {"a": (shared := chain(300)), "b": [shared, [shared]]},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=list(SHAPES))
+@pytest.mark.parametrize("limit", [512, 511, 1, 0])
+def test_depth_guard_agrees_with_the_recursive_definition(
+    shape: object, limit: int
+) -> None:
+    from nextresp._request import _deeper
+
+    value = json.loads(json.dumps(shape))  # what the guard is given: json.loads' output
+    assert _deeper(value, limit) is (depth_of(value) > limit)
+
+
+def test_depth_guard_table_holds_both_sides_of_the_limit() -> None:
+    depths = {name: depth_of(shape) for name, shape in SHAPES.items()}
+    assert {512, 513} <= set(depths.values())
+    assert depths["deeper in a dict among scalars"] == 513
