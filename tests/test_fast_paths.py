@@ -274,3 +274,94 @@ def test_depth_guard_table_holds_both_sides_of_the_limit() -> None:
     depths = {name: depth_of(shape) for name, shape in SHAPES.items()}
     assert {512, 513} <= set(depths.values())
     assert depths["deeper in a dict among scalars"] == 513
+
+
+# -- header checks -----------------------------------------------------------------
+
+HEADER_VALUES = {
+    "empty": "",
+    "plain": "Basic",
+    "space": "a b",
+    "tilde and space": " ~",
+    "tab": "a\tb",
+    "only a tab": "\t",
+    "NUL": "a\x00",
+    "CR LF": "a\r\nX-Injected: 1",
+    "unit separator": "\x1f",
+    "DEL": "a\x7f",
+    "C1": "a\x85",
+    "last C1": "\x9f",
+    "NBSP": "\xa0",
+    "Latin-1": "café",
+    "ÿ": "\xff",
+    "Ā (0x100)": "\u0100",
+    "snowman": "☃",
+    "emoji": "\U0001f600",
+    "surrogate": "\ud800",
+    "line separator": "\u2028",
+    "printable then DEL": "x" * 100 + "\x7f",
+}
+
+
+def assert_checked_as_by_regex(value: str) -> None:
+    """Assert that ``check_value`` answers as its regex path alone answered before."""
+    from nextresp._headers import _NOT_FIELD_TEXT, check_value
+
+    bad = _NOT_FIELD_TEXT.search(value)
+    if bad is None:
+        assert check_value("X", value) == value.replace("\t", " ")
+    else:
+        with pytest.raises(ValueError, match=f"at index {bad.start()}:"):
+            check_value("X", value)
+
+
+@pytest.mark.parametrize("value", HEADER_VALUES.values(), ids=list(HEADER_VALUES))
+def test_header_value_fast_path_agrees_with_the_regex(value: str) -> None:
+    assert_checked_as_by_regex(value)
+
+
+@pytest.mark.parametrize("code", range(0x101), ids=hex)
+def test_header_value_fast_path_agrees_on_every_char_up_to_0x100(code: int) -> None:
+    assert_checked_as_by_regex(f"a{chr(code)}b")
+
+
+HEADER_NAMES = ["X-Name", "a", "A_1-b", "", "1x", "X Name", "X:Y", "é", "X-\n", "Te"]
+
+
+@pytest.mark.parametrize("name", HEADER_NAMES)
+def test_a_remembered_header_name_is_checked_as_a_new_one(name: str) -> None:
+    from nextresp import _headers
+
+    def answer() -> str:
+        try:
+            return _headers.check_name(name)
+        except ValueError as exc:
+            return f"ValueError: {exc}"
+
+    first, second = answer(), answer()  # the second may come from the memo
+    _headers._checked_names.clear()
+    assert first == second == answer()
+    assert (first == name) is (
+        _headers._NAME.fullmatch(name) is not None
+        and name.lower() not in _headers._SERVER_MANAGED
+    )
+
+
+def test_remembered_header_names_are_bounded() -> None:
+    from nextresp import _headers
+
+    for i in range(_headers._MAX_CHECKED_NAMES * 2):
+        _headers.check_name(f"X-Name-{i}")
+    assert len(_headers._checked_names) == _headers._MAX_CHECKED_NAMES
+    assert _headers.check_name("X-Later") == "X-Later"
+    assert "X-Later" not in _headers._checked_names
+
+
+def test_a_str_subclass_name_is_not_remembered() -> None:
+    from nextresp import _headers
+
+    class Name(str):
+        pass
+
+    assert _headers.check_name(Name("X-Sub")) == "X-Sub"
+    assert not any(type(name) is not str for name in _headers._checked_names)
