@@ -50,8 +50,19 @@ HeaderValue = str | int | list[str] | tuple[str, ...]
 HeadersLike = Mapping[str, HeaderValue] | Iterable[tuple[str, str | int]] | Headers
 
 
+# PERF: set_header checks every name and value it is given, and handlers set the same
+# few again and again. Names that passed are remembered (up to a bound, so names made
+# from request data cannot grow it without end), and a value of printable ASCII, which
+# the regular expression would pass unchanged, skips it. A test pins both shortcuts
+# against the regular expressions on a table of edge cases.
+_checked_names: set[str] = set()
+_MAX_CHECKED_NAMES = 256
+
+
 def check_name(name: object) -> str:
     """Return ``name`` if it is a header name an app may set."""
+    if type(name) is str and name in _checked_names:
+        return name
     if not isinstance(name, str):
         raise TypeError(
             f"header name must be a str, not {name!r} ({type(name).__name__})"
@@ -66,6 +77,8 @@ def check_name(name: object) -> str:
             f"header {name!r} is managed by the server and set from the body;"
             " do not set it by hand"
         )
+    if type(name) is str and len(_checked_names) < _MAX_CHECKED_NAMES:
+        _checked_names.add(name)
     return name
 
 
@@ -75,6 +88,8 @@ def check_value(name: str, value: object) -> str:
     A tab is white space to HTTP but a control character to PEP 3333, which servers
     may enforce: it is sent as the space HTTP takes it for.
     """
+    if type(value) is str and value.isascii() and value.isprintable():
+        return value  # PERF: see _checked_names; only " " to "~", so nothing to change
     if type(value) is int:
         return str(value)
     if not isinstance(value, str):
@@ -97,6 +112,8 @@ def check_value(name: str, value: object) -> str:
 
 def check_values(name: str, value: object) -> list[str]:
     """Return the header lines for ``value``: one for a str or int, one per item."""
+    if type(value) is str:  # PERF: the common case, before the slower isinstance
+        return [check_value(name, value)]
     if isinstance(value, list | tuple):
         return [check_value(name, item) for item in value]
     return [check_value(name, value)]
@@ -156,7 +173,10 @@ def replace(lines: list[tuple[str, str]], name: str, values: Iterable[str]) -> N
         if line[0].lower() == lower:
             lines[:] = [line for line in lines if line[0].lower() != lower]
             break
-    lines.extend([(name, value) for value in values])
+    # PERF: on Python 3.11 a comprehension is a function call, which costs more than
+    # the loop for the one line or none that callers add.
+    for value in values:
+        lines.append((name, value))  # noqa: PERF401
 
 
 def merge_vary(lines: list[tuple[str, str]], *fields: str) -> None:

@@ -173,19 +173,29 @@ class ApiRequest(Request):
         return data
 
 
+_CONTAINERS = frozenset({dict, list})
+
+
 def _deeper(value: object, limit: int) -> bool:
-    """Tell whether ``value`` nests lists and dicts more than ``limit`` levels deep."""
-    stack: list[tuple[dict[Any, Any] | list[Any], int]] = []
-    if isinstance(value, dict | list):
-        stack.append((value, 1))
-    while stack:
-        node, depth = stack.pop()
+    """Tell whether ``value``, from ``json.loads``, nests more than ``limit`` levels.
+
+    PERF: one level at a time, each in one comprehension: a fraction of the time of a
+    walk node by node (with a stack of its own or Python's), which made the check cost
+    more than the parse. ``json.loads`` makes plain dicts and lists only, so their
+    exact types are checked. A test pins the answers against the recursive definition.
+    """
+    level: list[Any] = [value] if type(value) in _CONTAINERS else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        children = node.values() if isinstance(node, dict) else node
-        stack.extend(
-            (child, depth + 1) for child in children if isinstance(child, dict | list)
-        )
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) in _CONTAINERS
+        ]
     return False
 
 

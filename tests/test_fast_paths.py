@@ -284,3 +284,162 @@ def test_null_in_orjsons_output_is_sent_only_when_no_float_is_nan_or_infinite(
             _json.dumps(value)
     else:
         assert json.loads(_json.dumps(value)) == json.loads(expected)  # type: ignore[arg-type]
+
+
+# -- the JSON depth guard ----------------------------------------------------------
+
+
+def depth_of(value: object) -> int:
+    """The recursive definition: how many lists and dicts are nested, at most."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if not isinstance(value, list):
+        return 0
+    deepest = 0
+    for child in value:  # a loop, not map(): one stack frame per level
+        deepest = max(deepest, depth_of(child))
+    return 1 + deepest
+
+
+def chain(depth: int, *, kinds: str = "dl", leaf: object = 1) -> object:
+    """``depth`` levels around ``leaf``, the outermost first, kinds taken in turn."""
+    value = leaf
+    for level in reversed(range(depth)):
+        value = {"k": value} if kinds[level % len(kinds)] == "d" else [value]
+    return value
+
+
+SHAPES: dict[str, object] = {
+    "scalar": 7,
+    "string with brackets": "[[[{{{",
+    "null": None,
+    "empty list": [],
+    "empty dict": {},
+    "lists 512": chain(512, kinds="l"),
+    "lists 513": chain(513, kinds="l"),
+    "dicts 512": chain(512, kinds="d"),
+    "dicts 513": chain(513, kinds="d"),
+    "mixed 512": chain(512),
+    "mixed 513": chain(513),
+    "mixed 513, empty innermost": chain(512, leaf=[]),
+    "mixed 512, empty innermost": chain(511, leaf={}),
+    "wide": [{"id": i, "tags": ["a", {"b": [i]}]} for i in range(2000)],
+    "wide, one 513 at the end": [[1]] * 2000 + [chain(513)],
+    "wide, one 513 at the start": [chain(513), *[[1]] * 2000],
+    "wide, 512 everywhere": [chain(511)] * 50,
+    "deep in a dict among scalars": {
+        **{f"k{i}": i for i in range(100)},
+        "deep": chain(512, kinds="ld"),
+        "z": "x",
+    },
+    "deeper in a dict among scalars": {"a": 1, "deep": chain(512, kinds="ld")},
+    "shared subtree": {"a": (shared := chain(300)), "b": [shared, [shared]]},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=list(SHAPES))
+@pytest.mark.parametrize("limit", [512, 511, 1, 0])
+def test_depth_guard_agrees_with_the_recursive_definition(
+    shape: object, limit: int
+) -> None:
+    from nextresp._request import _deeper
+
+    value = json.loads(json.dumps(shape))  # what the guard is given: json.loads' output
+    assert _deeper(value, limit) is (depth_of(value) > limit)
+
+
+def test_depth_guard_table_holds_both_sides_of_the_limit() -> None:
+    depths = {name: depth_of(shape) for name, shape in SHAPES.items()}
+    assert {512, 513} <= set(depths.values())
+    assert depths["deeper in a dict among scalars"] == 513
+
+
+# -- header checks -----------------------------------------------------------------
+
+HEADER_VALUES = {
+    "empty": "",
+    "plain": "Basic",
+    "space": "a b",
+    "tilde and space": " ~",
+    "tab": "a\tb",
+    "only a tab": "\t",
+    "NUL": "a\x00",
+    "CR LF": "a\r\nX-Injected: 1",
+    "unit separator": "\x1f",
+    "DEL": "a\x7f",
+    "C1": "a\x85",
+    "last C1": "\x9f",
+    "NBSP": "\xa0",
+    "Latin-1": "café",
+    "ÿ": "\xff",
+    "Ā (0x100)": "\u0100",
+    "snowman": "☃",
+    "emoji": "\U0001f600",
+    "surrogate": "\ud800",
+    "line separator": "\u2028",
+    "printable then DEL": "x" * 100 + "\x7f",
+}
+
+
+def assert_checked_as_by_regex(value: str) -> None:
+    """Assert that ``check_value`` answers as its regex path alone answered before."""
+    from nextresp._headers import _NOT_FIELD_TEXT, check_value
+
+    bad = _NOT_FIELD_TEXT.search(value)
+    if bad is None:
+        assert check_value("X", value) == value.replace("\t", " ")
+    else:
+        with pytest.raises(ValueError, match=f"at index {bad.start()}:"):
+            check_value("X", value)
+
+
+@pytest.mark.parametrize("value", HEADER_VALUES.values(), ids=list(HEADER_VALUES))
+def test_header_value_fast_path_agrees_with_the_regex(value: str) -> None:
+    assert_checked_as_by_regex(value)
+
+
+@pytest.mark.parametrize("code", range(0x101), ids=hex)
+def test_header_value_fast_path_agrees_on_every_char_up_to_0x100(code: int) -> None:
+    assert_checked_as_by_regex(f"a{chr(code)}b")
+
+
+HEADER_NAMES = ["X-Name", "a", "A_1-b", "", "1x", "X Name", "X:Y", "é", "X-\n", "Te"]
+
+
+@pytest.mark.parametrize("name", HEADER_NAMES)
+def test_a_remembered_header_name_is_checked_as_a_new_one(name: str) -> None:
+    from nextresp import _headers
+
+    def answer() -> str:
+        try:
+            return _headers.check_name(name)
+        except ValueError as exc:
+            return f"ValueError: {exc}"
+
+    first, second = answer(), answer()  # the second may come from the memo
+    _headers._checked_names.clear()
+    assert first == second == answer()
+    assert (first == name) is (
+        _headers._NAME.fullmatch(name) is not None
+        and name.lower() not in _headers._SERVER_MANAGED
+    )
+
+
+def test_remembered_header_names_are_bounded() -> None:
+    from nextresp import _headers
+
+    for i in range(_headers._MAX_CHECKED_NAMES * 2):
+        _headers.check_name(f"X-Name-{i}")
+    assert len(_headers._checked_names) == _headers._MAX_CHECKED_NAMES
+    assert _headers.check_name("X-Later") == "X-Later"
+    assert "X-Later" not in _headers._checked_names
+
+
+def test_a_str_subclass_name_is_not_remembered() -> None:
+    from nextresp import _headers
+
+    class Name(str):
+        pass
+
+    assert _headers.check_name(Name("X-Sub")) == "X-Sub"
+    assert not any(type(name) is not str for name in _headers._checked_names)
