@@ -1,11 +1,15 @@
 """Next.js-style response helpers and a throwable API error for WSGI, on werkzeug."""
 
+from typing import TYPE_CHECKING, Any
+
 from ._errors import ApiError, error_response_for
 from ._handler import api_handler
 from ._methods import api_methods
 from ._request import ApiRequest
 from ._response import ApiResponse
-from ._routes import routes
+
+if TYPE_CHECKING:
+    from ._routes import routes
 
 __version__ = "0.1.0.dev0"
 
@@ -19,3 +23,17 @@ __all__ = [
     "error_response_for",
     "routes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import ``routes`` on first use.
+
+    PERF: file-system routes need ``pathlib`` and the import machinery, which cost
+    milliseconds at start-up to an app of single handlers that never uses them.
+    """
+    if name == "routes":
+        from ._routes import routes
+
+        globals()["routes"] = routes
+        return routes
+    raise AttributeError(f"module 'nextresp' has no attribute {name!r}")

@@ -16,29 +16,47 @@ _encoder = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=True
 )
 
-#: orjson's encoder when the optional extra is installed, else None.
-fast_dumps: Callable[[object], bytes] | None
-try:
-    import orjson
-except ImportError:
-    fast_dumps = None
-else:
-    # Types the standard encoder refuses are refused with orjson too (they reach the
-    # standard encoder, which says why), so installing orjson changes speed only.
-    _ORJSON_STRICT = (
-        orjson.OPT_PASSTHROUGH_DATACLASS
-        | orjson.OPT_PASSTHROUGH_DATETIME
-        | orjson.OPT_PASSTHROUGH_SUBCLASS
-    )
 
-    def _orjson_default(value: object) -> object:
+def orjson_dumps() -> Callable[[object], bytes] | None:
+    """Return orjson's encoder, as strict as the standard one, or None without it.
+
+    Types the standard encoder refuses are refused with orjson too (they reach the
+    standard encoder, which says why), so installing orjson changes speed only.
+    """
+    try:
+        import orjson
+    except ImportError:
+        return None
+
+    def default(value: object) -> object:
         if isinstance(value, MultiDict):
             return query_shape(value)
         raise TypeError  # the standard encoder words the refusal
 
-    fast_dumps = functools.partial(
-        orjson.dumps, default=_orjson_default, option=_ORJSON_STRICT
+    strict = (
+        orjson.OPT_PASSTHROUGH_DATACLASS
+        | orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
     )
+    return functools.partial(orjson.dumps, default=default, option=strict)
+
+
+def _first_fast_dumps(obj: object) -> bytes:
+    """Load orjson on the first encoding, then encode with it.
+
+    PERF: orjson and what it imports cost milliseconds at start-up, which a
+    process that never sends JSON need not pay.
+    """
+    global fast_dumps
+    fast_dumps = orjson_dumps()
+    if fast_dumps is None:
+        raise TypeError  # the standard encoder takes over, now and from now on
+    return fast_dumps(obj)
+
+
+#: orjson's encoder once loaded, None without the optional extra; until the first
+#: encoding, the function that loads it.
+fast_dumps: Callable[[object], bytes] | None = _first_fast_dumps
 
 
 def dumps(obj: object) -> bytes:
@@ -118,17 +136,20 @@ def _all_floats_finite(obj: object) -> bool:
         node = stack.pop()
         for value in node.values() if type(node) is dict else node:
             kind = type(value)
+            if kind in _LEAVES:  # the most common values: one look-up for them
+                continue
             if kind is float:
                 if value - value != 0.0:  # NaN and infinities give NaN
                     return False
             elif kind in _CONTAINERS:
                 stack.append(value)
-            elif kind not in _SCALARS and isinstance(value, MultiDict):
+            elif isinstance(value, MultiDict):
                 stack.append(query_shape(value))
     return True
 
 
 _CONTAINERS = frozenset({dict, list, tuple})
+_LEAVES = frozenset({str, int, bool, type(None)})
 
 
 def _plain(obj: object) -> object:

@@ -149,8 +149,9 @@ VALUES = [
 @pytest.mark.parametrize("value", VALUES, ids=[str(i) for i in range(len(VALUES))])
 def test_orjson_and_the_standard_encoder_agree(value: object) -> None:
     pytest.importorskip("orjson")
-    assert _json.fast_dumps is not None
     with_orjson = _json.dumps(value)
+    assert _json.fast_dumps is not None
+    assert _json.fast_dumps is not _json._first_fast_dumps  # loaded by the first
     standard = _json._encoder.encode(value).encode()
     assert json.loads(with_orjson) == json.loads(standard)
 
@@ -177,8 +178,8 @@ def test_without_orjson_the_standard_encoder_is_used() -> None:
     code = (
         "import sys; sys.modules['orjson'] = None\n"
         "from nextresp import _json, ApiResponse\n"
-        "assert _json.fast_dumps is None\n"
-        "print(ApiResponse().json({'a': [1, None]}).get_data().decode())"
+        "print(ApiResponse().json({'a': [1, None]}).get_data().decode())\n"
+        "assert _json.fast_dumps is None"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -238,8 +239,8 @@ def test_orjson_and_the_standard_encoder_give_identical_bytes() -> None:
         "from werkzeug.datastructures import MultiDict\n"
         "from nextresp import _json\n"
         "from tests.test_fast_paths import SAME_BYTES\n"
-        "assert _json.fast_dumps is None\n"
-        "for value in SAME_BYTES.values(): print(_json.dumps(value).decode())"
+        "for value in SAME_BYTES.values(): print(_json.dumps(value).decode())\n"
+        "assert _json.fast_dumps is None"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -443,3 +444,21 @@ def test_a_str_subclass_name_is_not_remembered() -> None:
 
     assert _headers.check_name(Name("X-Sub")) == "X-Sub"
     assert not any(type(name) is not str for name in _headers._checked_names)
+
+
+def test_import_loads_no_orjson_asyncio_or_routes_until_used() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nextresp\n"
+        "print(sorted(m for m in ('orjson', 'asyncio', 'nextresp._routes')"
+        " if m in sys.modules))\n"
+        "nextresp.routes, nextresp.ApiResponse().json({'a': 1})\n"
+        "print(sorted(m for m in ('orjson', 'nextresp._routes') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    pytest.importorskip("orjson")
+    assert out.stdout == "[]\n['nextresp._routes', 'orjson']\n"
