@@ -71,8 +71,8 @@ SendBody = (
     | bytes
     | bytearray
     | memoryview
-    | dict[str, object]
-    | list[object]
+    | dict[str, Any]
+    | list[Any]
     | int
     | float
     | IO[bytes]

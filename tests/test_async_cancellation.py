@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
 from werkzeug.wrappers import Request
 
 from nextresp import ApiError, ApiResponse, api_handler
@@ -72,11 +71,6 @@ def test_asyncio_timeout_after_a_wait_becomes_the_answer(call: Call) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="until the handler runs as a task from its first line, asyncio.timeout()"
-    " before the first real wait raises 'Timeout should be used inside a task'",
-)
 def test_asyncio_timeout_on_the_first_line_becomes_the_answer(call: Call) -> None:
     @api_handler
     async def handler(req: Request, res: ApiResponse) -> None:

@@ -208,7 +208,7 @@ def test_returning_a_value_names_the_handler() -> None:
     with pytest.raises(TypeError) as info:
         call_wsgi(handler)
     assert str(info.value) == (
-        f"{handler.func.__qualname__}() returned 5; an api_handler answers through"
+        f"{handler.name}() returned 5; an api_handler answers through"
         " res (res.json(...), res.send(...)) and returns None or res"
     )
 

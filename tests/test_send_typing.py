@@ -28,12 +28,6 @@ HANDLER = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SendBody names dict[str, object] and list[object], which are invariant:"
-    " mypy refuses dict[str, str] and list[int]; dict[str, Any] and list[Any]"
-    " (what send() checks at run time) would accept them",
-)
 def test_json_bodies_for_send_pass_mypy_strict() -> None:
     pytest.importorskip("mypy")
     result = subprocess.run(
