@@ -462,3 +462,36 @@ def test_import_loads_no_orjson_asyncio_or_routes_until_used() -> None:
     )
     pytest.importorskip("orjson")
     assert out.stdout == "[]\n['nextresp._routes', 'orjson']\n"
+
+
+HEADER_ENVIRON = {
+    "HTTP_AUTHORIZATION": "Basic eDp5",
+    "HTTP_X_COUNT": "7",
+    "CONTENT_TYPE": "application/json",
+    "CONTENT_LENGTH": "12",
+    "HTTP_CONTENT_TYPE": "ignored by werkzeug",
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "args"),
+    [
+        ("Authorization", ()),
+        ("authorization", ()),
+        ("X-Count", ()),
+        ("x_count", ()),
+        ("X-Count", ("none",)),
+        ("Content-Type", ()),
+        ("content-length", ()),
+        ("Cookie", ()),
+        ("Cookie", ("no cookie",)),
+        ("X-Count", (None, int)),
+        ("Authorization", (0, int)),
+        ("X-Missing", (3, int)),
+    ],
+)
+def test_lazy_request_headers_get_as_werkzeugs(key: str, args: tuple[Any, ...]) -> None:
+    from werkzeug.datastructures import EnvironHeaders
+
+    lazy = ApiRequest.lazy(dict(HEADER_ENVIRON)).headers
+    assert lazy.get(key, *args) == EnvironHeaders(dict(HEADER_ENVIRON)).get(key, *args)
