@@ -54,7 +54,7 @@ class ApiError(HTTPException):
         #: The message, or the reason phrase when none was given.
         self.message = reason_phrase(code) if message is None else message
         #: Headers sent with the error, winning over those set on ``res``.
-        self.headers = check_headers(headers)
+        self.headers = Headers() if headers is None else check_headers(headers)
         self.args = (code, message)
 
     @property

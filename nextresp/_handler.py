@@ -18,7 +18,7 @@ from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
 from ._response import ApiResponse, ResponseAlreadySent
 
 if TYPE_CHECKING:
-    from wsgiref.types import WSGIEnvironment
+    pass
 
 #: A handler: ``handler(req, res, **route_params)`` returning None or ``res``.
 HandlerFunc = Callable[..., object]
@@ -126,7 +126,10 @@ class ApiHandler:
             else:
                 self._run(req, res, route_params)
         except HTTPException as exc:
-            return self._fold(res, self._error_response(exc, req.environ))
+            error = error_response_for(
+                exc, req.environ, problem_details=self.problem_details
+            )
+            return self._fold(res, error)
         except Exception as exc:
             if self.propagate_exceptions:
                 raise
@@ -190,7 +193,9 @@ class ApiHandler:
         set_on_res = lines_of(res.headers)
         if set_on_res:
             lines = lines_of(error.headers)
-            own = {name.lower() for name, _ in lines}
+            own = set()
+            for name, _ in lines:  # PERF: a loop, not a set comprehension's frame
+                own.add(name.lower())
             own.discard("vary")
             varies = False
             for line in set_on_res:
@@ -200,11 +205,9 @@ class ApiHandler:
                     varies = varies or lower == "vary"
             if varies:
                 merge_vary(lines)
-        res.close()
+        if res._on_close or type(res.response) is not list:  # a body to close
+            res.close()
         return error
-
-    def _error_response(self, exc: HTTPException, environ: WSGIEnvironment) -> Response:
-        return error_response_for(exc, environ, problem_details=self.problem_details)
 
 
 @overload

@@ -238,7 +238,8 @@ class ApiResponse(Response):
         if self._finished_by is not None:
             self._check_open("status")
         checked = check_status(code, 200, 599, "status")
-        self._status, self._status_code = status_line(checked), checked
+        self._status = _status_lines.get(checked) or status_line(checked)
+        self._status_code = checked
         return self
 
     # -- helpers -------------------------------------------------------------------
@@ -367,7 +368,7 @@ class ApiResponse(Response):
 
     def _send_json(self, obj: object, helper: str) -> Self:
         body = _json.encode(type(self).json_dumps, obj, helper)
-        lines = lines_of(self.headers)
+        lines = self.headers._list  # lines_of(), inlined on the hot path
         if lines:
             content_type = find(lines, "content-type")
             if content_type is None:
@@ -394,7 +395,7 @@ class ApiResponse(Response):
         # PERF: what set_data() and set_etag() do, on the checked lines directly; with
         # no line set before (the usual case) there is nothing to search or replace.
         self.response = [body]
-        lines = lines_of(self.headers)
+        lines = self.headers._list  # lines_of(), inlined on the hot path
         tag = (
             body
             and self.auto_etag
@@ -507,7 +508,7 @@ class ApiResponse(Response):
             and self._status_code != 204
             and self._status_code != 304
         ):
-            lines = lines_of(self.headers)
+            lines = self.headers._list  # lines_of(), inlined on the hot path
             framing = _framing(lines)
             if framing is not None:
                 if not framing:
