@@ -46,6 +46,7 @@ class ApiHandler:
         propagate_exceptions: bool,
         methods: tuple[str, ...] | None,
         body_limit: int | None,
+        response_class: type[ApiResponse] = ApiResponse,
     ) -> None:
         functools.update_wrapper(self, func)
         self.func = func
@@ -60,6 +61,8 @@ class ApiHandler:
         self.propagate_exceptions = propagate_exceptions
         self.methods = methods
         self.body_limit = body_limit
+        #: The class of ``res`` and of the error responses.
+        self.response_class = response_class
         self._allowed: frozenset[str] | None = None
         if methods is not None:
             implied = {"HEAD"} if "GET" in methods else set()
@@ -117,7 +120,7 @@ class ApiHandler:
             req.max_content_length is None or req.max_content_length > limit
         ):
             req.max_content_length = limit
-        res = ApiResponse.blank()
+        res = self.response_class.blank()
         if not self.etag:
             res.auto_etag = False
         try:
@@ -144,7 +147,12 @@ class ApiHandler:
                 "unhandled exception in %s for %s %s", self.name, req.method, req.path
             )
             error = error_response(
-                500, None, [], req.environ, problem_details=self.problem_details
+                500,
+                None,
+                [],
+                req.environ,
+                problem_details=self.problem_details,
+                response_class=self.response_class,
             )
             return self._fold(res, error)
         return res
@@ -204,7 +212,12 @@ class ApiHandler:
         return error
 
     def _error_response(self, exc: HTTPException, environ: WSGIEnvironment) -> Response:
-        return error_response_for(exc, environ, problem_details=self.problem_details)
+        return error_response_for(
+            exc,
+            environ,
+            problem_details=self.problem_details,
+            response_class=self.response_class,
+        )
 
 
 @overload
@@ -219,6 +232,7 @@ def api_handler(
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
+    response_class: type[ApiResponse] = ApiResponse,
 ) -> Callable[[HandlerFunc], ApiHandler]: ...
 
 
@@ -231,6 +245,7 @@ def api_handler(
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
+    response_class: type[ApiResponse] = ApiResponse,
 ) -> ApiHandler | Callable[[HandlerFunc], ApiHandler]:
     """Turn ``def handler(req, res, **route_params)`` into a WSGI application.
 
@@ -245,6 +260,9 @@ def api_handler(
     - ``problem_details=False``: every error body is plain text, never JSON.
     - ``propagate_exceptions=True``: unexpected exceptions propagate to the server
       or middleware (debuggers, error reporters) instead of becoming a bare 500.
+    - ``response_class``: an :class:`ApiResponse` subclass, the class of ``res`` and
+      of every error response; its ``json_dumps``, ``auto_etag`` and
+      ``error_body`` apply.
     """
     for option, value in (
         ("etag", etag),
@@ -262,6 +280,13 @@ def api_handler(
             f" or None, not {body_limit!r}"
         )
     allowed = None if methods is None else _check_methods(methods)
+    if not (
+        isinstance(response_class, type) and issubclass(response_class, ApiResponse)
+    ):
+        raise TypeError(
+            "api_handler option response_class must be a subclass of ApiResponse,"
+            f" not {response_class!r}"
+        )
 
     def decorate(func: HandlerFunc) -> ApiHandler:
         if not callable(func):
@@ -276,6 +301,7 @@ def api_handler(
             propagate_exceptions=propagate_exceptions,
             methods=allowed,
             body_limit=body_limit,
+            response_class=response_class,
         )
 
     return decorate if func is None else decorate(func)

@@ -6,14 +6,20 @@ from typing import TYPE_CHECKING, Any
 
 from ._handler import ApiHandler, HandlerFunc, _names_of, api_handler
 from ._request import DEFAULT_BODY_LIMIT
+from ._response import ApiResponse
 
 if TYPE_CHECKING:
     from ._request import ApiRequest
-    from ._response import ApiResponse
 
 #: The methods a route may answer, as Next.js's ``HTTP_METHODS`` lists them.
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH")
-_OPTIONS = ("body_limit", "etag", "problem_details", "propagate_exceptions")
+_OPTIONS = (
+    "body_limit",
+    "etag",
+    "problem_details",
+    "propagate_exceptions",
+    "response_class",
+)
 
 
 class MethodDispatch:
@@ -55,6 +61,7 @@ def api_methods(
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
+    response_class: type[ApiResponse] = ApiResponse,
     **functions: HandlerFunc,
 ) -> ApiHandler:
     """Answer each HTTP method with its own function: ``api_methods(GET=get_user)``.
@@ -86,6 +93,7 @@ def api_methods(
         etag=etag,
         problem_details=problem_details,
         propagate_exceptions=propagate_exceptions,
+        response_class=response_class,
     )(dispatch)
 
 

@@ -201,6 +201,20 @@ class ApiResponse(Response):
     #: ``If-None-Match`` on GET and HEAD with ``304 Not Modified``.
     auto_etag: bool = True
 
+    def error_body(self, problem: dict[str, Any], /) -> tuple[bytes, str]:
+        """Render the body of an error: ``problem`` is RFC 9457 problem details.
+
+        Return the body and its Content-Type. Every error a handler answers with
+        (an ``ApiError``, the method guard's 405, a ``routes()`` 404, the bare 500)
+        is rendered here whenever the client accepts JSON; a client that rules
+        JSON out gets the message as text. Override it in a subclass, given to
+        ``api_handler(response_class=...)``, to send another envelope, such as
+        Next.js's ``{"message": ...}``. The default sends ``problem`` as
+        ``application/problem+json``, encoded by ``json_dumps``.
+        """
+        body = _json.encode(type(self).json_dumps, problem, "error_body")
+        return body, "application/problem+json"
+
     # Class-level defaults keep instances made by werkzeug itself (``force_type``,
     # ``from_app``) working without an ``__init__`` of ours.
     _finished_by: str | None = None

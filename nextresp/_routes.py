@@ -47,6 +47,7 @@ class RoutesApp:
         handlers: dict[Route, ApiHandler],
         *,
         problem_details: bool,
+        response_class: type[ApiResponse] = ApiResponse,
     ) -> None:
         #: The routes, in the order they are tried.
         self.table = table
@@ -54,6 +55,8 @@ class RoutesApp:
         self.handlers = handlers
         #: Whether the 404 of an unknown path is problem details.
         self.problem_details = problem_details
+        #: The class of the 404 and 308 answers, which renders the 404's body.
+        self.response_class = response_class
 
     def __repr__(self) -> str:
         return (
@@ -82,7 +85,12 @@ class RoutesApp:
         """Redirect a non-canonical spelling of a route with 308; else 404."""
         if self.table.redirect_target(path) is None:
             return error_response(
-                404, None, [], environ, problem_details=self.problem_details
+                404,
+                None,
+                [],
+                environ,
+                problem_details=self.problem_details,
+                response_class=self.response_class,
             )
         # The canonical path of the bytes received: only slashes change.
         target = canonical_path(raw).encode("latin-1")
@@ -92,7 +100,7 @@ class RoutesApp:
         if query:
             location += "?" + quote(query.encode("latin-1"), safe=_QUERY_SAFE)
         # As a handler's res.redirect(308, ...) answers: an empty body.
-        return ApiResponse.blank().redirect(308, location)
+        return self.response_class.blank().redirect(308, location)
 
 
 def routes(
@@ -103,6 +111,7 @@ def routes(
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
+    response_class: type[ApiResponse] = ApiResponse,
 ) -> RoutesApp:
     """Serve every Python file under ``directory`` as Next.js serves ``pages/api``.
 
@@ -123,6 +132,7 @@ def routes(
         "etag": etag,
         "problem_details": problem_details,
         "propagate_exceptions": propagate_exceptions,
+        "response_class": response_class,
     }
     api_handler(**options)  # check them once, as api_handler words it
     table = scan(directory, prefix=prefix)
@@ -137,7 +147,9 @@ def routes(
                 )
         module = _load(route.file, display)
         handlers[route] = _handler_of(module, display, options)
-    return RoutesApp(table, handlers, problem_details=problem_details)
+    return RoutesApp(
+        table, handlers, problem_details=problem_details, response_class=response_class
+    )
 
 
 def _display(table: RouteTable, route: Route) -> str:

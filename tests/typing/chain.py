@@ -58,3 +58,17 @@ assert_type(typed_request, ApiHandler)
 assert_type(ApiRequest.lazy({}), ApiRequest)
 assert_type(ApiResponse.blank(), ApiResponse)
 assert_type(MyResponse.blank(), MyResponse)
+
+
+class NextjsResponse(ApiResponse):
+    def error_body(self, problem: dict[str, object], /) -> tuple[bytes, str]:
+        return str(problem.get("detail")).encode(), "application/json"
+
+
+@api_handler(response_class=NextjsResponse)
+def validated(req: ApiRequest, res: ApiResponse) -> None:
+    raise ApiError(422, "Invalid todo", errors=[{"field": "title"}], type="/probs/x")
+
+
+assert_type(validated, ApiHandler)
+assert_type(ApiError(422).problem, dict[str, object])
