@@ -121,6 +121,8 @@ class ApiHandler:
         ):
             req.max_content_length = limit
         res = self.response_class.blank()
+        if req.environ.get("wsgi.url_scheme") == "https":
+            res._https = True
         if not self.etag:
             res.auto_etag = False
         try:

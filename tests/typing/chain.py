@@ -72,3 +72,9 @@ def validated(req: ApiRequest, res: ApiResponse) -> None:
 
 assert_type(validated, ApiHandler)
 assert_type(ApiError(422).problem, dict[str, object])
+
+
+def cookies(res: MyResponse) -> None:
+    assert_type(res.cookie("session", "s1"), MyResponse)
+    assert_type(res.cookie("a", "b", max_age=60, same_site=None).json({}), MyResponse)
+    assert_type(res.clear_cookie("session").status(204), MyResponse)
