@@ -1,5 +1,6 @@
 """Next.js-style response helpers and a throwable API error for WSGI, on werkzeug."""
 
+from ._cors import Cors
 from ._errors import ApiError, error_response_for
 from ._handler import api_handler
 from ._methods import api_methods
@@ -13,6 +14,7 @@ __all__ = [
     "ApiError",
     "ApiRequest",
     "ApiResponse",
+    "Cors",
     "__version__",
     "api_handler",
     "api_methods",

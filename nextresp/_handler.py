@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, overload
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from ._cors import Cors, add_cors_headers, answer_preflight
 from ._errors import ApiError, error_response, error_response_for
 from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
@@ -47,6 +48,7 @@ class ApiHandler:
         methods: tuple[str, ...] | None,
         body_limit: int | None,
         response_class: type[ApiResponse] = ApiResponse,
+        cors: Cors | None = None,
     ) -> None:
         functools.update_wrapper(self, func)
         self.func = func
@@ -63,6 +65,8 @@ class ApiHandler:
         self.body_limit = body_limit
         #: The class of ``res`` and of the error responses.
         self.response_class = response_class
+        #: Which other origins may call the handler, or None.
+        self.cors = cors
         self._allowed: frozenset[str] | None = None
         if methods is not None:
             implied = {"HEAD"} if "GET" in methods else set()
@@ -222,6 +226,28 @@ class ApiHandler:
         )
 
 
+class CorsHandler(ApiHandler):
+    """An `ApiHandler` that answers CORS preflights itself and gives every other
+    answer, errors included, the headers its `Cors` configuration says."""
+
+    cors: Cors
+    # Flask reads these on a view: OPTIONS reaches the handler, whatever methods the
+    # rule lists, instead of Flask's automatic answer, which knows nothing of CORS.
+    required_methods = ("OPTIONS",)
+    provide_automatic_options = False
+
+    def _respond(self, req: ApiRequest, route_params: dict[str, Any]) -> Response:
+        environ = req.environ
+        preflight = answer_preflight(
+            self.cors, environ, self.methods, self.response_class
+        )
+        if preflight is not None:
+            return preflight
+        response = super()._respond(req, route_params)
+        add_cors_headers(self.cors, lines_of(response.headers), environ)
+        return response
+
+
 @overload
 def api_handler(func: HandlerFunc, /) -> ApiHandler: ...
 
@@ -235,6 +261,7 @@ def api_handler(
     problem_details: bool = True,
     propagate_exceptions: bool = False,
     response_class: type[ApiResponse] = ApiResponse,
+    cors: Cors | None = None,
 ) -> Callable[[HandlerFunc], ApiHandler]: ...
 
 
@@ -248,6 +275,7 @@ def api_handler(
     problem_details: bool = True,
     propagate_exceptions: bool = False,
     response_class: type[ApiResponse] = ApiResponse,
+    cors: Cors | None = None,
 ) -> ApiHandler | Callable[[HandlerFunc], ApiHandler]:
     """Turn ``def handler(req, res, **route_params)`` into a WSGI application.
 
@@ -265,6 +293,8 @@ def api_handler(
     - ``response_class``: an :class:`ApiResponse` subclass, the class of ``res`` and
       of every error response; its ``json_dumps``, ``auto_etag`` and
       ``error_body`` apply.
+    - ``cors=Cors(origins=[...])``: pages from those origins may call the handler;
+      preflights are answered, and every answer carries the CORS headers.
     """
     for option, value in (
         ("etag", etag),
@@ -289,6 +319,11 @@ def api_handler(
             "api_handler option response_class must be a subclass of ApiResponse,"
             f" not {response_class!r}"
         )
+    if cors is not None and not isinstance(cors, Cors):
+        raise TypeError(
+            "api_handler option cors must be a Cors or None, as in"
+            f" cors=Cors(origins=['https://app.example.com']), not {cors!r}"
+        )
 
     def decorate(func: HandlerFunc) -> ApiHandler:
         if not callable(func):
@@ -296,7 +331,7 @@ def api_handler(
                 f"api_handler decorates a function def handler(req, res), not"
                 f" {func!r}; write @api_handler or @api_handler(etag=False)"
             )
-        return ApiHandler(
+        return (ApiHandler if cors is None else CorsHandler)(
             func,
             etag=etag,
             problem_details=problem_details,
@@ -304,6 +339,7 @@ def api_handler(
             methods=allowed,
             body_limit=body_limit,
             response_class=response_class,
+            cors=cors,
         )
 
     return decorate if func is None else decorate(func)

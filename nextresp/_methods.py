@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._cors import Cors
 from ._handler import ApiHandler, HandlerFunc, _names_of, api_handler
 from ._request import DEFAULT_BODY_LIMIT
 from ._response import ApiResponse
@@ -19,6 +20,7 @@ _OPTIONS = (
     "problem_details",
     "propagate_exceptions",
     "response_class",
+    "cors",
 )
 
 
@@ -62,6 +64,7 @@ def api_methods(
     problem_details: bool = True,
     propagate_exceptions: bool = False,
     response_class: type[ApiResponse] = ApiResponse,
+    cors: Cors | None = None,
     **functions: HandlerFunc,
 ) -> ApiHandler:
     """Answer each HTTP method with its own function: ``api_methods(GET=get_user)``.
@@ -94,6 +97,7 @@ def api_methods(
         problem_details=problem_details,
         propagate_exceptions=propagate_exceptions,
         response_class=response_class,
+        cors=cors,
     )(dispatch)
 
 

@@ -14,8 +14,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ._cors import Cors, add_cors_headers
 from ._errors import error_response
 from ._handler import ApiHandler, api_handler
+from ._headers import lines_of
 from ._methods import METHODS, api_methods
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest
 from ._response import ApiResponse
@@ -48,6 +50,7 @@ class RoutesApp:
         *,
         problem_details: bool,
         response_class: type[ApiResponse] = ApiResponse,
+        cors: Cors | None = None,
     ) -> None:
         #: The routes, in the order they are tried.
         self.table = table
@@ -57,6 +60,8 @@ class RoutesApp:
         self.problem_details = problem_details
         #: The class of the 404 and 308 answers, which renders the 404's body.
         self.response_class = response_class
+        #: The CORS configuration the 404 and 308 answers follow, or None.
+        self.cors = cors
 
     def __repr__(self) -> str:
         return (
@@ -71,7 +76,10 @@ class RoutesApp:
         path = raw.encode("latin-1").decode("utf-8", "replace")
         found = self.table.match(path)
         if found is None:
-            return self._unmatched(environ, raw, path)(environ, start_response)
+            unmatched = self._unmatched(environ, raw, path)
+            if self.cors is not None:
+                add_cors_headers(self.cors, lines_of(unmatched.headers), environ)
+            return unmatched(environ, start_response)
         route, params = found
         req = ApiRequest.lazy(environ)
         try:
@@ -112,6 +120,7 @@ def routes(
     problem_details: bool = True,
     propagate_exceptions: bool = False,
     response_class: type[ApiResponse] = ApiResponse,
+    cors: Cors | None = None,
 ) -> RoutesApp:
     """Serve every Python file under ``directory`` as Next.js serves ``pages/api``.
 
@@ -133,6 +142,7 @@ def routes(
         "problem_details": problem_details,
         "propagate_exceptions": propagate_exceptions,
         "response_class": response_class,
+        "cors": cors,
     }
     api_handler(**options)  # check them once, as api_handler words it
     table = scan(directory, prefix=prefix)
@@ -148,7 +158,11 @@ def routes(
         module = _load(route.file, display)
         handlers[route] = _handler_of(module, display, options)
     return RoutesApp(
-        table, handlers, problem_details=problem_details, response_class=response_class
+        table,
+        handlers,
+        problem_details=problem_details,
+        response_class=response_class,
+        cors=cors,
     )
 
 

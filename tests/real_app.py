@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from wsgiref.types import StartResponse, WSGIEnvironment
 from wsgiref.validate import validator
 
-from nextresp import ApiError, ApiRequest, ApiResponse, api_handler
+from nextresp import ApiError, ApiRequest, ApiResponse, Cors, api_handler
+
+#: The origin of the page allowed to call ``/cors/hello`` (the browser test's page).
+ORIGIN = os.environ.get("NEXTRESP_TEST_ORIGIN", "http://app.test")
 
 
 @api_handler
@@ -25,7 +29,33 @@ def logout(req: ApiRequest, res: ApiResponse) -> None:
     res.clear_cookie("session").status(204).end()
 
 
-PATHS = {"/cookies/login": login, "/cookies/logout": logout}
+@api_handler(
+    methods=["GET", "PUT"],
+    cors=Cors([ORIGIN], expose_headers=["X-Request-Id"], credentials=True, max_age=60),
+)
+def hello(req: ApiRequest, res: ApiResponse) -> None:
+    res.set_header("X-Request-Id", "r1").set_header("X-Hidden", "h")
+    kind = req.args.get("kind")
+    if kind == "auth":
+        res.set_header("WWW-Authenticate", "Bearer")
+        raise ApiError(401, "Sign in first")
+    if kind == "crash":
+        raise LookupError("hidden")
+    res.cookie("seen", "1", same_site="Lax")
+    res.json({"method": req.method, "cookies": req.cookies.to_dict()})
+
+
+@api_handler(cors=Cors(["https://elsewhere.test"]))
+def elsewhere(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({"secret": True})
+
+
+PATHS = {
+    "/cookies/login": login,
+    "/cookies/logout": logout,
+    "/cors/hello": hello,
+    "/cors/elsewhere": elsewhere,
+}
 
 
 def _app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

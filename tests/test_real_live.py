@@ -66,3 +66,64 @@ def test_clear_cookie(server: str) -> None:
     assert cookies(a) == [
         "session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/"
     ]
+
+
+# -- CORS --------------------------------------------------------------------------
+
+ORIGIN = "http://app.test"
+PREFLIGHT = [
+    ("Origin", ORIGIN),
+    ("Access-Control-Request-Method", "PUT"),
+    ("Access-Control-Request-Headers", "x-token"),
+]
+
+
+def test_a_preflight_is_204_with_no_body_headers(server: str) -> None:
+    a = exchange(server, "OPTIONS", "/cors/hello", PREFLIGHT)
+    assert (a.status, a.body) == (204, b"")
+    names = [name for name, _ in a.headers]
+    assert b"content-length" not in names
+    assert b"content-type" not in names
+    assert [h for h in a.headers if h[0].startswith(b"access-control-")] == [
+        (b"access-control-allow-origin", ORIGIN.encode()),
+        (b"access-control-allow-credentials", b"true"),
+        (b"access-control-allow-methods", b"GET, PUT"),
+        (b"access-control-allow-headers", b"x-token"),
+        (b"access-control-max-age", b"60"),
+    ]
+    assert a.header("Vary") == "Origin, Access-Control-Request-Headers"
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "vary"),
+    [
+        ("", 200, "Origin"),
+        ("?kind=auth", 401, "Accept, Origin"),
+        ("?kind=crash", 500, "Accept, Origin"),
+    ],
+)
+def test_every_answer_carries_the_headers(
+    server: str, query: str, status: int, vary: str
+) -> None:
+    a = exchange(server, "GET", f"/cors/hello{query}", [("Origin", ORIGIN)])
+    assert a.status == status
+    assert a.header("Access-Control-Allow-Origin") == ORIGIN
+    assert a.header("Access-Control-Allow-Credentials") == "true"
+    assert a.header("Access-Control-Expose-Headers") == "X-Request-Id"
+    assert a.header("Vary") == vary
+    assert a.header("Content-Length") == str(len(a.body))
+
+
+def test_the_405_carries_the_headers(server: str) -> None:
+    a = exchange(server, "DELETE", "/cors/hello", [("Origin", ORIGIN)])
+    assert (a.status, a.header("Allow")) == (405, "GET, PUT")
+    assert a.header("Access-Control-Allow-Origin") == ORIGIN
+
+
+def test_another_origin_gets_no_access(server: str) -> None:
+    a = exchange(server, "OPTIONS", "/cors/elsewhere", PREFLIGHT)
+    assert (a.status, a.header("Vary")) == (204, "Origin")
+    assert not [h for h in a.headers if h[0].startswith(b"access-control-")]
+    a = exchange(server, "GET", "/cors/elsewhere", [("Origin", ORIGIN)])
+    assert (a.status, a.header("Vary")) == (200, "Origin")
+    assert not [h for h in a.headers if h[0].startswith(b"access-control-")]

@@ -6,7 +6,7 @@ from typing import assert_type
 
 from werkzeug.wrappers import Request
 
-from nextresp import ApiError, ApiRequest, ApiResponse, api_handler
+from nextresp import ApiError, ApiRequest, ApiResponse, Cors, api_handler
 from nextresp._handler import ApiHandler
 
 
@@ -78,3 +78,12 @@ def cookies(res: MyResponse) -> None:
     assert_type(res.cookie("session", "s1"), MyResponse)
     assert_type(res.cookie("a", "b", max_age=60, same_site=None).json({}), MyResponse)
     assert_type(res.clear_cookie("session").status(204), MyResponse)
+
+
+@api_handler(cors=Cors(["https://app.example.com"], credentials=True, max_age=600))
+def shared(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({})
+
+
+assert_type(shared, ApiHandler)
+assert_type(Cors("*").origins, tuple[str, ...] | None)
