@@ -17,6 +17,7 @@ from ._errors import ApiError, error_response, error_response_for
 from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
 from ._response import ApiResponse, ResponseAlreadySent
+from ._sizes import parse_size
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -256,7 +257,7 @@ def api_handler(func: HandlerFunc, /) -> ApiHandler: ...
 def api_handler(
     *,
     methods: Iterable[str] | None = None,
-    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
@@ -270,7 +271,7 @@ def api_handler(
     /,
     *,
     methods: Iterable[str] | None = None,
-    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
@@ -284,8 +285,9 @@ def api_handler(
 
     - ``methods=["GET", "PUT"]``: other methods get 405 with ``Allow``; HEAD is
       allowed where GET is, and OPTIONS is answered 204 with ``Allow``.
-    - ``body_limit``: the largest request body ``req.body`` reads, in bytes (1 MiB);
-      ``None`` for no limit of ours.
+    - ``body_limit``: the largest request body ``req.body`` reads, in bytes (1 MiB)
+      or as Next.js writes it (``"1mb"``, ``"500kb"``, 1024-based); ``None`` for no
+      limit of ours.
     - ``etag=False``: no automatic ``ETag`` and no automatic 304.
     - ``problem_details=False``: every error body is plain text, never JSON.
     - ``propagate_exceptions=True``: unexpected exceptions propagate to the server
@@ -305,11 +307,16 @@ def api_handler(
             raise TypeError(
                 f"api_handler option {option} must be True or False, not {value!r}"
             )
-    if body_limit is not None and (type(body_limit) is not int or body_limit < 0):
-        error = TypeError if type(body_limit) is not int else ValueError
+    limit = parse_size(body_limit) if isinstance(body_limit, str) else body_limit
+    if body_limit is not None and (type(limit) is not int or limit < 0):
+        error = (
+            TypeError
+            if type(body_limit) is not int and not isinstance(body_limit, str)
+            else ValueError
+        )
         raise error(
-            "api_handler option body_limit must be a number of bytes (an int >= 0)"
-            f" or None, not {body_limit!r}"
+            "api_handler option body_limit must be a number of bytes (an int >= 0),"
+            f" a size such as '1mb' or '500kb', or None, not {body_limit!r}"
         )
     allowed = None if methods is None else _check_methods(methods)
     if not (
@@ -337,7 +344,7 @@ def api_handler(
             problem_details=problem_details,
             propagate_exceptions=propagate_exceptions,
             methods=allowed,
-            body_limit=body_limit,
+            body_limit=limit,
             response_class=response_class,
             cors=cors,
         )

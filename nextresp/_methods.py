@@ -59,7 +59,7 @@ class MethodDispatch:
 
 def api_methods(
     *,
-    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,

@@ -115,7 +115,7 @@ def routes(
     directory: str | os.PathLike[str],
     *,
     prefix: str | None = None,
-    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,

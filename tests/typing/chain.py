@@ -87,3 +87,11 @@ def shared(req: ApiRequest, res: ApiResponse) -> None:
 
 assert_type(shared, ApiHandler)
 assert_type(Cors("*").origins, tuple[str, ...] | None)
+
+
+@api_handler(body_limit="1mb")
+def sized(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({"raw": len(req.get_data())})
+
+
+assert_type(sized, ApiHandler)
