@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from ._cors import Cors
 from ._errors import ApiError, error_response_for
 from ._handler import api_handler
 from ._methods import api_methods
@@ -17,6 +18,7 @@ __all__ = [
     "ApiError",
     "ApiRequest",
     "ApiResponse",
+    "Cors",
     "__version__",
     "api_handler",
     "api_methods",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
 from . import _json
-from ._headers import HeadersLike, check_headers, lines_of, merge_vary
+from ._headers import (
+    HeadersLike,
+    check_headers,
+    check_value,
+    lines_of,
+    merge_vary,
+)
 from ._response import TEXT_PLAIN, ApiResponse, status_line
 from ._status import check_status, reason_phrase
 
@@ -23,6 +30,14 @@ if TYPE_CHECKING:
 
 _OFFERED = ("application/problem+json", "application/json", "text/plain")
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
+#: The members of a problem that its extension members may not replace.
+_STANDARD_MEMBERS = ("status", "detail")
+# RFC 3986's URI-reference, loosely: only the characters a URI may hold, escapes
+# well formed; a colon before the first "/", "?" or "#" must end a scheme.
+_URI_CHARACTERS = re.compile(
+    r"(?:[-A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+"
+)
+_SCHEME = re.compile(r"[A-Za-z][-A-Za-z0-9+.]*:")
 
 
 class ApiError(HTTPException):
@@ -43,6 +58,10 @@ class ApiError(HTTPException):
         /,
         *,
         headers: HeadersLike | None = None,
+        type: str | None = None,
+        title: str | None = None,
+        instance: str | None = None,
+        **members: object,
     ) -> None:
         code = check_status(status, 400, 599, "ApiError status")
         if message is not None:
@@ -56,6 +75,42 @@ class ApiError(HTTPException):
         #: Headers sent with the error, winning over those set on ``res``.
         self.headers = Headers() if headers is None else check_headers(headers)
         self.args = (code, message)
+        #: The problem's members beyond ``type``, ``title``, ``status`` and ``detail``
+        #: as given, in the order they are sent: the ``type`` and ``title`` given,
+        #: ``instance``, then the extension members. Empty for a plain error.
+        self.extra: dict[str, object] = {}
+        if type is not None:
+            self.extra["type"] = _check_uri("type", type)
+        if title is not None:
+            _check_message(title, "title")
+            if self.extra.get("type", "about:blank") == "about:blank":
+                raise ValueError(
+                    f"ApiError title {title!r} summarises a custom type, and there is"
+                    f" none: with type about:blank the title is the status's name"
+                    f" ({reason_phrase(code)!r}); pass type= too, or put the text in"
+                    " the message"
+                )
+            self.extra["title"] = title
+        if instance is not None:
+            self.extra["instance"] = _check_uri("instance", instance)
+        if members:
+            _check_members(members)
+            self.extra.update(members)
+
+    @property
+    def type(self) -> str:
+        """The problem's ``type``: a URI reference, ``about:blank`` by default."""
+        return self.extra.get("type", "about:blank")  # type: ignore[return-value]
+
+    @property
+    def title(self) -> str:
+        """The problem's ``title``: the one given, or the status's name."""
+        return self.extra.get("title", self.name)  # type: ignore[return-value]
+
+    @property
+    def problem(self) -> dict[str, object]:
+        """The RFC 9457 problem this error is sent as, in the order it is sent."""
+        return problem_of(self.code, self.detail, self.extra)
 
     @property
     def status_code(self) -> int:
@@ -79,7 +134,9 @@ class ApiError(HTTPException):
         scope: dict[str, Any] | None = None,
     ) -> ApiResponse:
         """Render as problem details, or as text when ``Accept`` rules JSON out."""
-        return error_response(self.code, self.detail, self.headers, environ)
+        return error_response(
+            self.code, self.detail, self.headers, environ, extra=self.extra
+        )
 
 
 def error_response(
@@ -89,6 +146,8 @@ def error_response(
     environ: WSGIEnvironment | Request | None,
     *,
     problem_details: bool = True,
+    extra: dict[str, object] | None = None,
+    response_class: type[ApiResponse] = ApiResponse,
 ) -> ApiResponse:
     """Build the response for an error with status ``code``.
 
@@ -96,15 +155,20 @@ def error_response(
     request's ``Accept`` header rules JSON out; then it is the message as plain text.
     A body chosen by ``Accept`` says so in ``Vary``, so that caches keep both kinds
     apart. The message only ever goes into the body, never into the status line or
-    a header.
+    a header. ``extra`` holds the problem's other members (``ApiError.extra``);
+    ``response_class`` is the class of the response, whose ``error_body`` renders
+    the problem.
     """
+    response = response_class.blank()
     if problem_details and _accepts_json(environ):
-        body = _problem_json(code, detail)
-        content_type = "application/problem+json"
+        if not extra and response_class is ApiResponse:
+            body = _problem_json(code, detail)
+            content_type = "application/problem+json"
+        else:
+            body, content_type = _render(response, problem_of(code, detail, extra))
     else:
         body = (reason_phrase(code) if detail is None else detail).encode()
         content_type = TEXT_PLAIN
-    response = ApiResponse.blank()
     response._status, response._status_code = status_line(code), code
     response.response = [body]
     lines = lines_of(response.headers)
@@ -125,16 +189,45 @@ def error_response(
     return response
 
 
+def problem_of(
+    code: int, detail: str | None, extra: dict[str, object] | None = None
+) -> dict[str, object]:
+    """Return the RFC 9457 problem for ``code``: the standard members, then ``extra``.
+
+    A ``type`` or ``title`` in ``extra`` takes the default's place, first.
+    """
+    problem: dict[str, object] = {"type": "about:blank", "title": reason_phrase(code)}
+    problem["status"] = code
+    if detail is not None:
+        problem["detail"] = detail
+    if extra:
+        problem.update(extra)
+    return problem
+
+
 # PERF: most errors repeat (a 401 with the same message); encoding the same problem
 # again costs more than the rest of the response. The bound keeps memory flat.
 @lru_cache(maxsize=256)
 def _problem_json(code: int, detail: str | None) -> bytes:
     """Encode the RFC 9457 problem for ``code``, with ``detail`` when there is one."""
-    problem: dict[str, object] = {"type": "about:blank", "title": reason_phrase(code)}
-    problem["status"] = code
-    if detail is not None:
-        problem["detail"] = detail
-    return _json.dumps(problem)
+    return _json.dumps(problem_of(code, detail))
+
+
+def _render(response: ApiResponse, problem: dict[str, object]) -> tuple[bytes, str]:
+    """Run ``response.error_body(problem)`` and check what it returns."""
+    rendered = response.error_body(problem)
+    if not (
+        isinstance(rendered, tuple)
+        and len(rendered) == 2
+        and isinstance(rendered[0], bytes)
+        and isinstance(rendered[1], str)
+    ):
+        raise TypeError(
+            f"{type(response).__name__}.error_body() must return (body, content_type)"
+            f" as (bytes, str), not {rendered!r}"
+        )
+    body, content_type = rendered
+    return body, check_value("Content-Type", content_type)
 
 
 def error_response_for(
@@ -143,6 +236,7 @@ def error_response_for(
     /,
     *,
     problem_details: bool = True,
+    response_class: type[ApiResponse] = ApiResponse,
 ) -> Response:
     """Answer a werkzeug ``HTTPException`` as :func:`api_handler` answers it.
 
@@ -152,6 +246,8 @@ def error_response_for(
     ``problem_details`` is false. An exception that carries its own response, or is
     not an error (werkzeug's ``RequestRedirect``), is answered by werkzeug, with a
     copy of the response, so that the exception can be raised again.
+    ``response_class`` (an :class:`ApiResponse` subclass) renders the error body
+    through its ``error_body``.
     """
     if not isinstance(environ, dict):
         environ = environ.environ
@@ -162,6 +258,8 @@ def error_response_for(
             error.headers,
             environ,
             problem_details=problem_details,
+            extra=error.extra,
+            response_class=response_class,
         )
     code = error.code
     if error.response is not None or code is None or not 400 <= code <= 599:
@@ -174,6 +272,7 @@ def error_response_for(
         error.get_headers(environ),
         environ,
         problem_details=problem_details,
+        response_class=response_class,
     )
 
 
@@ -202,15 +301,59 @@ def _accept_allows_json(accept: str) -> bool:
     return best is not None and best != "text/plain"
 
 
-def _check_message(message: object) -> None:
+def _check_message(message: object, what: str = "message") -> None:
     if not isinstance(message, str):
         raise TypeError(
-            f"ApiError message must be a str or None, not {message!r}"
+            f"ApiError {what} must be a str or None, not {message!r}"
             f" ({type(message).__name__})"
         )
     try:
         message.encode()
     except UnicodeEncodeError as exc:
         raise ValueError(
-            f"ApiError message {message!r} cannot be encoded as UTF-8: {exc.reason}"
+            f"ApiError {what} {message!r} cannot be encoded as UTF-8: {exc.reason}"
         ) from None
+
+
+def _check_uri(what: str, value: object) -> str:
+    """Return ``value`` if it is a URI reference (RFC 3986), else raise naming it."""
+    if not isinstance(value, str):
+        raise TypeError(
+            f"ApiError {what} must be a URI reference (a str) or None, not {value!r}"
+            f" ({type(value).__name__})"
+        )
+    head = value.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if not _URI_CHARACTERS.fullmatch(value) or (
+        ":" in head and not _SCHEME.match(head)
+    ):
+        raise ValueError(
+            f"ApiError {what} must be a URI reference, such as"
+            f" 'https://example.com/probs/out-of-credit' or '/probs/out-of-credit',"
+            f" not {value!r}; percent-encode spaces and other characters"
+        )
+    return value
+
+
+def _check_members(members: dict[str, object]) -> None:
+    """Refuse extension members that shadow the problem's own, or are not JSON."""
+    if "message" in members:
+        raise TypeError(
+            "ApiError takes the message as its second positional argument, as in"
+            f" ApiError(422, {members['message']!r}), not as message=...: given by"
+            " keyword it would be sent as an extension member"
+        )
+    for name in _STANDARD_MEMBERS:
+        if name in members:
+            fix = "the status" if name == "status" else "the message"
+            raise TypeError(
+                f"ApiError member {name!r} would shadow the problem's own {name!r};"
+                f" pass {fix} positionally, or give the member another name"
+            )
+    for name, value in members.items():
+        try:
+            _json.dumps(value)
+        except (TypeError, ValueError, RecursionError) as exc:
+            kind = TypeError if isinstance(exc, TypeError) else ValueError
+            raise kind(
+                f"ApiError member {name!r} must be JSON-encodable, not {value!r}: {exc}"
+            ) from None

@@ -7,18 +7,17 @@ import inspect
 import logging
 import re
 from collections.abc import Callable, Coroutine, Iterable
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from ._cors import Cors, add_cors_headers, answer_preflight
 from ._errors import ApiError, error_response, error_response_for
 from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
 from ._response import ApiResponse, ResponseAlreadySent
-
-if TYPE_CHECKING:
-    pass
+from ._sizes import parse_size
 
 #: A handler: ``handler(req, res, **route_params)`` returning None or ``res``.
 HandlerFunc = Callable[..., object]
@@ -46,6 +45,8 @@ class ApiHandler:
         propagate_exceptions: bool,
         methods: tuple[str, ...] | None,
         body_limit: int | None,
+        response_class: type[ApiResponse] = ApiResponse,
+        cors: Cors | None = None,
     ) -> None:
         functools.update_wrapper(self, func)
         self.func = func
@@ -60,6 +61,10 @@ class ApiHandler:
         self.propagate_exceptions = propagate_exceptions
         self.methods = methods
         self.body_limit = body_limit
+        #: The class of ``res`` and of the error responses.
+        self.response_class = response_class
+        #: Which other origins may call the handler, or None.
+        self.cors = cors
         self._allowed: frozenset[str] | None = None
         if methods is not None:
             implied = {"HEAD"} if "GET" in methods else set()
@@ -117,7 +122,9 @@ class ApiHandler:
             req.max_content_length is None or req.max_content_length > limit
         ):
             req.max_content_length = limit
-        res = ApiResponse.blank()
+        res = self.response_class.blank()
+        if req.environ.get("wsgi.url_scheme") == "https":
+            res._https = True
         if not self.etag:
             res.auto_etag = False
         try:
@@ -127,7 +134,10 @@ class ApiHandler:
                 self._run(req, res, route_params)
         except HTTPException as exc:
             error = error_response_for(
-                exc, req.environ, problem_details=self.problem_details
+                exc,
+                req.environ,
+                problem_details=self.problem_details,
+                response_class=self.response_class,
             )
             return self._fold(res, error)
         except Exception as exc:
@@ -147,7 +157,12 @@ class ApiHandler:
                 "unhandled exception in %s for %s %s", self.name, req.method, req.path
             )
             error = error_response(
-                500, None, [], req.environ, problem_details=self.problem_details
+                500,
+                None,
+                [],
+                req.environ,
+                problem_details=self.problem_details,
+                response_class=self.response_class,
             )
             return self._fold(res, error)
         return res
@@ -209,6 +224,27 @@ class ApiHandler:
             res.close()
         return error
 
+class CorsHandler(ApiHandler):
+    """An `ApiHandler` that answers CORS preflights itself and gives every other
+    answer, errors included, the headers its `Cors` configuration says."""
+
+    cors: Cors
+    # Flask reads these on a view: OPTIONS reaches the handler, whatever methods the
+    # rule lists, instead of Flask's automatic answer, which knows nothing of CORS.
+    required_methods = ("OPTIONS",)
+    provide_automatic_options = False
+
+    def _respond(self, req: ApiRequest, route_params: dict[str, Any]) -> Response:
+        environ = req.environ
+        preflight = answer_preflight(
+            self.cors, environ, self.methods, self.response_class
+        )
+        if preflight is not None:
+            return preflight
+        response = super()._respond(req, route_params)
+        add_cors_headers(self.cors, lines_of(response.headers), environ)
+        return response
+
 
 @overload
 def api_handler(func: HandlerFunc, /) -> ApiHandler: ...
@@ -218,10 +254,12 @@ def api_handler(func: HandlerFunc, /) -> ApiHandler: ...
 def api_handler(
     *,
     methods: Iterable[str] | None = None,
-    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
+    response_class: type[ApiResponse] = ApiResponse,
+    cors: Cors | None = None,
 ) -> Callable[[HandlerFunc], ApiHandler]: ...
 
 
@@ -230,10 +268,12 @@ def api_handler(
     /,
     *,
     methods: Iterable[str] | None = None,
-    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
+    response_class: type[ApiResponse] = ApiResponse,
+    cors: Cors | None = None,
 ) -> ApiHandler | Callable[[HandlerFunc], ApiHandler]:
     """Turn ``def handler(req, res, **route_params)`` into a WSGI application.
 
@@ -242,12 +282,18 @@ def api_handler(
 
     - ``methods=["GET", "PUT"]``: other methods get 405 with ``Allow``; HEAD is
       allowed where GET is, and OPTIONS is answered 204 with ``Allow``.
-    - ``body_limit``: the largest request body ``req.body`` reads, in bytes (1 MiB);
-      ``None`` for no limit of ours.
+    - ``body_limit``: the largest request body ``req.body`` reads, in bytes (1 MiB)
+      or as Next.js writes it (``"1mb"``, ``"500kb"``, 1024-based); ``None`` for no
+      limit of ours.
     - ``etag=False``: no automatic ``ETag`` and no automatic 304.
     - ``problem_details=False``: every error body is plain text, never JSON.
     - ``propagate_exceptions=True``: unexpected exceptions propagate to the server
       or middleware (debuggers, error reporters) instead of becoming a bare 500.
+    - ``response_class``: an :class:`ApiResponse` subclass, the class of ``res`` and
+      of every error response; its ``json_dumps``, ``auto_etag`` and
+      ``error_body`` apply.
+    - ``cors=Cors(origins=[...])``: pages from those origins may call the handler;
+      preflights are answered, and every answer carries the CORS headers.
     """
     for option, value in (
         ("etag", etag),
@@ -258,13 +304,30 @@ def api_handler(
             raise TypeError(
                 f"api_handler option {option} must be True or False, not {value!r}"
             )
-    if body_limit is not None and (type(body_limit) is not int or body_limit < 0):
-        error = TypeError if type(body_limit) is not int else ValueError
+    limit = parse_size(body_limit) if isinstance(body_limit, str) else body_limit
+    if body_limit is not None and (type(limit) is not int or limit < 0):
+        error = (
+            TypeError
+            if type(body_limit) is not int and not isinstance(body_limit, str)
+            else ValueError
+        )
         raise error(
-            "api_handler option body_limit must be a number of bytes (an int >= 0)"
-            f" or None, not {body_limit!r}"
+            "api_handler option body_limit must be a number of bytes (an int >= 0),"
+            f" a size such as '1mb' or '500kb', or None, not {body_limit!r}"
         )
     allowed = None if methods is None else _check_methods(methods)
+    if not (
+        isinstance(response_class, type) and issubclass(response_class, ApiResponse)
+    ):
+        raise TypeError(
+            "api_handler option response_class must be a subclass of ApiResponse,"
+            f" not {response_class!r}"
+        )
+    if cors is not None and not isinstance(cors, Cors):
+        raise TypeError(
+            "api_handler option cors must be a Cors or None, as in"
+            f" cors=Cors(origins=['https://app.example.com']), not {cors!r}"
+        )
 
     def decorate(func: HandlerFunc) -> ApiHandler:
         if not callable(func):
@@ -272,13 +335,15 @@ def api_handler(
                 f"api_handler decorates a function def handler(req, res), not"
                 f" {func!r}; write @api_handler or @api_handler(etag=False)"
             )
-        return ApiHandler(
+        return (ApiHandler if cors is None else CorsHandler)(
             func,
             etag=etag,
             problem_details=problem_details,
             propagate_exceptions=propagate_exceptions,
             methods=allowed,
-            body_limit=body_limit,
+            body_limit=limit,
+            response_class=response_class,
+            cors=cors,
         )
 
     return decorate if func is None else decorate(func)

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._cors import Cors
 from ._handler import ApiHandler, HandlerFunc, _names_of, api_handler
 from ._request import DEFAULT_BODY_LIMIT
+from ._response import ApiResponse
 
 if TYPE_CHECKING:
     from ._request import ApiRequest
-    from ._response import ApiResponse
 
 #: The methods a route may answer, as Next.js's ``HTTP_METHODS`` lists them.
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH")
-_OPTIONS = ("body_limit", "etag", "problem_details", "propagate_exceptions")
+_OPTIONS = (
+    "body_limit",
+    "etag",
+    "problem_details",
+    "propagate_exceptions",
+    "response_class",
+    "cors",
+)
 
 
 class MethodDispatch:
@@ -51,10 +59,12 @@ class MethodDispatch:
 
 def api_methods(
     *,
-    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
+    response_class: type[ApiResponse] = ApiResponse,
+    cors: Cors | None = None,
     **functions: HandlerFunc,
 ) -> ApiHandler:
     """Answer each HTTP method with its own function: ``api_methods(GET=get_user)``.
@@ -86,6 +96,8 @@ def api_methods(
         etag=etag,
         problem_details=problem_details,
         propagate_exceptions=propagate_exceptions,
+        response_class=response_class,
+        cors=cors,
     )(dispatch)
 
 

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, overload
 
@@ -21,6 +22,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import FileWrapper
 
 from . import _json
+from ._cookies import clear_cookie_line, set_cookie_line
 from ._headers import (
     HeaderValue,
     check_name,
@@ -201,10 +203,27 @@ class ApiResponse(Response):
     #: ``If-None-Match`` on GET and HEAD with ``304 Not Modified``.
     auto_etag: bool = True
 
+    def error_body(self, problem: dict[str, Any], /) -> tuple[bytes, str]:
+        """Render the body of an error: ``problem`` is RFC 9457 problem details.
+
+        Return the body and its Content-Type. Every error a handler answers with
+        (an ``ApiError``, the method guard's 405, a ``routes()`` 404, the bare 500)
+        is rendered here whenever the client accepts JSON; a client that rules
+        JSON out gets the message as text. Override it in a subclass, given to
+        ``api_handler(response_class=...)``, to send another envelope, such as
+        Next.js's ``{"message": ...}``. The default sends ``problem`` as
+        ``application/problem+json``, encoded by ``json_dumps``.
+        """
+        body = _json.encode(type(self).json_dumps, problem, "error_body")
+        return body, "application/problem+json"
+
     # Class-level defaults keep instances made by werkzeug itself (``force_type``,
     # ``from_app``) working without an ``__init__`` of ours.
     _finished_by: str | None = None
     _file: IO[bytes] | None = None
+    #: Whether the request came over HTTPS: ``api_handler`` sets it, and
+    #: ``cookie(secure=None)`` reads it. A response made by hand says no.
+    _https: bool = False
 
     @classmethod
     def blank(cls) -> Self:
@@ -354,6 +373,59 @@ class ApiResponse(Response):
         self._check_open("set_header")
         name = check_name(name)
         replace(lines_of(self.headers), name, check_values(name, value))
+        return self
+
+    def cookie(
+        self,
+        name: str,
+        value: str,
+        /,
+        *,
+        max_age: int | timedelta | None = None,
+        expires: datetime | int | float | None = None,
+        path: str = "/",
+        domain: str | None = None,
+        secure: bool | None = None,
+        http_only: bool = True,
+        same_site: str | None = "Lax",
+        partitioned: bool = False,
+    ) -> Self:
+        """Set cookie ``name`` to ``value``: one more ``Set-Cookie`` line.
+
+        ``HttpOnly`` and ``SameSite=Lax`` unless turned off; ``secure=None`` makes
+        the cookie Secure when the request came over HTTPS (and when it cannot work
+        without: ``same_site="None"``, ``partitioned``, a ``__Secure-`` or
+        ``__Host-`` name). ``max_age`` also sets ``Expires``. The value is quoted
+        and escaped by werkzeug's ``dump_cookie``, so it can never add an attribute
+        or split the header; a bad name or option raises here.
+        """
+        self._check_open("cookie")
+        line = set_cookie_line(
+            name,
+            value,
+            max_age=max_age,
+            expires=expires,
+            path=path,
+            domain=domain,
+            secure=secure,
+            http_only=http_only,
+            same_site=same_site,
+            partitioned=partitioned,
+            https=self._https,
+        )
+        lines_of(self.headers).append(("Set-Cookie", line))
+        return self
+
+    def clear_cookie(
+        self, name: str, /, *, path: str = "/", domain: str | None = None
+    ) -> Self:
+        """Remove cookie ``name``: a ``Set-Cookie`` line that expires it at once.
+
+        ``path`` and ``domain`` must be those the cookie was set with.
+        """
+        self._check_open("clear_cookie")
+        line = clear_cookie_line(name, path=path, domain=domain, https=self._https)
+        lines_of(self.headers).append(("Set-Cookie", line))
         return self
 
     # -- finishing -----------------------------------------------------------------

@@ -14,8 +14,10 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ._cors import Cors, add_cors_headers
 from ._errors import error_response
 from ._handler import ApiHandler, api_handler
+from ._headers import lines_of
 from ._methods import METHODS, api_methods
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest
 from ._response import ApiResponse
@@ -47,6 +49,8 @@ class RoutesApp:
         handlers: dict[Route, ApiHandler],
         *,
         problem_details: bool,
+        response_class: type[ApiResponse] = ApiResponse,
+        cors: Cors | None = None,
     ) -> None:
         #: The routes, in the order they are tried.
         self.table = table
@@ -54,6 +58,10 @@ class RoutesApp:
         self.handlers = handlers
         #: Whether the 404 of an unknown path is problem details.
         self.problem_details = problem_details
+        #: The class of the 404 and 308 answers, which renders the 404's body.
+        self.response_class = response_class
+        #: The CORS configuration the 404 and 308 answers follow, or None.
+        self.cors = cors
 
     def __repr__(self) -> str:
         return (
@@ -68,7 +76,10 @@ class RoutesApp:
         path = raw.encode("latin-1").decode("utf-8", "replace")
         found = self.table.match(path)
         if found is None:
-            return self._unmatched(environ, raw, path)(environ, start_response)
+            unmatched = self._unmatched(environ, raw, path)
+            if self.cors is not None:
+                add_cors_headers(self.cors, lines_of(unmatched.headers), environ)
+            return unmatched(environ, start_response)
         route, params = found
         req = ApiRequest.lazy(environ)
         try:
@@ -82,7 +93,12 @@ class RoutesApp:
         """Redirect a non-canonical spelling of a route with 308; else 404."""
         if self.table.redirect_target(path) is None:
             return error_response(
-                404, None, [], environ, problem_details=self.problem_details
+                404,
+                None,
+                [],
+                environ,
+                problem_details=self.problem_details,
+                response_class=self.response_class,
             )
         # The canonical path of the bytes received: only slashes change.
         target = canonical_path(raw).encode("latin-1")
@@ -92,17 +108,19 @@ class RoutesApp:
         if query:
             location += "?" + quote(query.encode("latin-1"), safe=_QUERY_SAFE)
         # As a handler's res.redirect(308, ...) answers: an empty body.
-        return ApiResponse.blank().redirect(308, location)
+        return self.response_class.blank().redirect(308, location)
 
 
 def routes(
     directory: str | os.PathLike[str],
     *,
     prefix: str | None = None,
-    body_limit: int | None = DEFAULT_BODY_LIMIT,
+    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
     etag: bool = True,
     problem_details: bool = True,
     propagate_exceptions: bool = False,
+    response_class: type[ApiResponse] = ApiResponse,
+    cors: Cors | None = None,
 ) -> RoutesApp:
     """Serve every Python file under ``directory`` as Next.js serves ``pages/api``.
 
@@ -123,6 +141,8 @@ def routes(
         "etag": etag,
         "problem_details": problem_details,
         "propagate_exceptions": propagate_exceptions,
+        "response_class": response_class,
+        "cors": cors,
     }
     api_handler(**options)  # check them once, as api_handler words it
     table = scan(directory, prefix=prefix)
@@ -137,7 +157,13 @@ def routes(
                 )
         module = _load(route.file, display)
         handlers[route] = _handler_of(module, display, options)
-    return RoutesApp(table, handlers, problem_details=problem_details)
+    return RoutesApp(
+        table,
+        handlers,
+        problem_details=problem_details,
+        response_class=response_class,
+        cors=cors,
+    )
 
 
 def _display(table: RouteTable, route: Route) -> str:

@@ -19,8 +19,11 @@ Call = Callable[..., TestResponse]
 def call_wsgi(
     app: Any, method: str = "GET", path: str = "/", **kwargs: Any
 ) -> TestResponse:
-    """Send one request to ``app`` through the PEP 3333 validator."""
-    client = Client(validator(app))
+    """Send one request to ``app`` through the PEP 3333 validator.
+
+    ``use_cookies=False`` sends a ``Cookie`` header given in ``headers`` as it is.
+    """
+    client = Client(validator(app), use_cookies=kwargs.pop("use_cookies", True))
     return client.open(path, method=method, buffered=True, **kwargs)
 
 

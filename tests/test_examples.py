@@ -128,6 +128,7 @@ def test_the_tree_serves_every_example() -> None:
         "/api/people",
         "/api/thing",
         "/api/users",
+        "/api/webhook",
         "/api/people/[id]",
         "/api/user/[id]",
     ]

@@ -251,7 +251,8 @@ def test_same_sequence_through_api_handler_and_api_methods() -> None:
             {"FETCH": get_user},
             "api_methods expected a method name or an option, not 'FETCH'; the"
             " methods are GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH and the options"
-            " ('body_limit', 'etag', 'problem_details', 'propagate_exceptions')",
+            " ('body_limit', 'etag', 'problem_details', 'propagate_exceptions',"
+            " 'response_class', 'cors')",
         ),
         (
             {"methods": ["GET"]},

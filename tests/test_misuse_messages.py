@@ -112,14 +112,14 @@ CASES: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
     "option-body-limit-negative": (
         lambda: api_handler(body_limit=-1),
         ValueError,
-        "api_handler option body_limit must be a number of bytes (an int >= 0)"
-        " or None, not -1",
+        "api_handler option body_limit must be a number of bytes (an int >= 0),"
+        " a size such as '1mb' or '500kb', or None, not -1",
     ),
     "option-body-limit-type": (
         lambda: api_handler(body_limit=1.5),  # type: ignore[call-overload]
         TypeError,
-        "api_handler option body_limit must be a number of bytes (an int >= 0)"
-        " or None, not 1.5",
+        "api_handler option body_limit must be a number of bytes (an int >= 0),"
+        " a size such as '1mb' or '500kb', or None, not 1.5",
     ),
 }
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.http import parse_cookie
 from werkzeug.urls import iri_to_uri
 
 from nextresp import ApiError, ApiRequest, ApiResponse, _json, api_handler, api_methods
@@ -118,6 +119,26 @@ redirect_args = st.one_of(
     st.just(()),
 )
 set_header = st.tuples(st.just("set_header"), header_names, header_values)
+cookie_names = st.one_of(
+    st.sampled_from(["id", "session", "Next.js", "__Secure-id", "__Host-id"]),
+    st.sampled_from(["", "a b", "a;b", "a=b", "é"]),
+    hostile_text,
+    st.integers(),
+)
+cookie_values = st.one_of(
+    plain, hostile_text, st.text(max_size=6), st.integers(), st.none()
+)
+cookie_options = st.fixed_dictionaries(
+    {},
+    optional={
+        "secure": st.sampled_from([None, True, False]),
+        "http_only": st.booleans(),
+        "same_site": st.sampled_from(["Lax", "Strict", "None", None]),
+        "path": st.sampled_from(["/", "/api", "api"]),
+    },
+)
+cookie = st.tuples(st.just("cookie"), cookie_names, cookie_values, cookie_options)
+clear_cookie = st.tuples(st.just("clear_cookie"), cookie_names)
 actions = st.one_of(
     st.tuples(st.just("status"), statuses),
     set_header,
@@ -132,6 +153,8 @@ actions = st.one_of(
     st.tuples(
         st.just("end"), st.one_of(st.none(), st.text(max_size=5), st.binary(max_size=5))
     ),
+    cookie,
+    clear_cookie,
 )
 endings = st.one_of(
     st.none(),
@@ -151,6 +174,30 @@ endings = st.one_of(
 
 # -- the model -------------------------------------------------------------------
 
+COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+CLEARED = ["Expires=Thu, 01 Jan 1970 00:00:00 GMT", "Max-Age=0"]
+
+
+@dataclass
+class CookieLine:
+    """A Set-Cookie line as the model knows it: it compares equal to the line sent
+    when that line gives back ``name`` and ``value`` and has exactly ``attributes``."""
+
+    name: str
+    value: str
+    attributes: list[str]
+
+    def __eq__(self, line: object) -> bool:
+        if not isinstance(line, str):
+            return NotImplemented
+        pair, *attributes = line.split("; ")
+        return (
+            parse_cookie(pair).to_dict() == {self.name: self.value}
+            and attributes == self.attributes
+            and field_text_ok(line)
+            and "\t" not in line
+        )
+
 
 @dataclass
 class Model:
@@ -162,6 +209,43 @@ class Model:
     def content_type(self) -> str | None:
         entry = self.headers.get("content-type")
         return entry[1][0] if entry else None
+
+    def add_cookie(self, line: CookieLine) -> None:
+        entry = self.headers.setdefault("set-cookie", ("Set-Cookie", []))
+        entry[1].append(line)  # type: ignore[arg-type]
+
+    def cookie(self, name: Any, value: Any, options: dict[str, Any]) -> str | None:
+        if not isinstance(name, str):
+            return "TypeError"
+        if not COOKIE_NAME.fullmatch(name):
+            return "ValueError"
+        if not isinstance(value, str):
+            return "TypeError"
+        path = options.get("path", "/")
+        same_site = options.get("same_site", "Lax")
+        secure = options.get("secure")
+        needs = name.startswith(("__Secure-", "__Host-")) or same_site == "None"
+        if not path.startswith("/") or (secure is False and needs):
+            return "ValueError"
+        if name.startswith("__Host-") and path != "/":
+            return "ValueError"
+        attributes = ["Secure"] if (needs if secure is None else secure) else []
+        if options.get("http_only", True):
+            attributes.append("HttpOnly")
+        attributes.append(f"Path={path}")
+        if same_site is not None:
+            attributes.append(f"SameSite={same_site}")
+        self.add_cookie(CookieLine(name, value, attributes))
+        return None
+
+    def clear_cookie(self, name: Any) -> str | None:
+        if not isinstance(name, str):
+            return "TypeError"
+        if not COOKIE_NAME.fullmatch(name):
+            return "ValueError"
+        secure = ["Secure"] if name.startswith(("__Secure-", "__Host-")) else []
+        self.add_cookie(CookieLine(name, "", [*CLEARED, *secure, "Path=/"]))
+        return None
 
     def set(self, name: str, values: list[str]) -> None:
         self.headers.pop(name.lower(), None)
@@ -236,6 +320,10 @@ class Model:
             return self.send_json(action[1])
         elif kind == "redirect":
             return self.redirect(action[1])
+        elif kind == "cookie":
+            return self.cookie(action[1], action[2], action[3])
+        elif kind == "clear_cookie":
+            return self.clear_cookie(action[1])
         elif kind == "end":
             body = action[1]
             if body is None:
@@ -293,6 +381,8 @@ def run(
             "json": lambda a: res.json(a[1]),
             "redirect": lambda a: res.redirect(*a[1]),
             "end": lambda a: res.end(a[1]),
+            "cookie": lambda a: res.cookie(a[1], a[2], **a[3]),
+            "clear_cookie": lambda a: res.clear_cookie(a[1]),
         }
         for action in actions:
             try:

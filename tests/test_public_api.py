@@ -13,6 +13,7 @@ def test_all_is_pinned_and_sorted() -> None:
         "ApiError",
         "ApiRequest",
         "ApiResponse",
+        "Cors",
         "__version__",
         "api_handler",
         "api_methods",

@@ -6,7 +6,7 @@ from typing import assert_type
 
 from werkzeug.wrappers import Request
 
-from nextresp import ApiError, ApiRequest, ApiResponse, api_handler
+from nextresp import ApiError, ApiRequest, ApiResponse, Cors, api_handler
 from nextresp._handler import ApiHandler
 
 
@@ -58,3 +58,40 @@ assert_type(typed_request, ApiHandler)
 assert_type(ApiRequest.lazy({}), ApiRequest)
 assert_type(ApiResponse.blank(), ApiResponse)
 assert_type(MyResponse.blank(), MyResponse)
+
+
+class NextjsResponse(ApiResponse):
+    def error_body(self, problem: dict[str, object], /) -> tuple[bytes, str]:
+        return str(problem.get("detail")).encode(), "application/json"
+
+
+@api_handler(response_class=NextjsResponse)
+def validated(req: ApiRequest, res: ApiResponse) -> None:
+    raise ApiError(422, "Invalid todo", errors=[{"field": "title"}], type="/probs/x")
+
+
+assert_type(validated, ApiHandler)
+assert_type(ApiError(422).problem, dict[str, object])
+
+
+def cookies(res: MyResponse) -> None:
+    assert_type(res.cookie("session", "s1"), MyResponse)
+    assert_type(res.cookie("a", "b", max_age=60, same_site=None).json({}), MyResponse)
+    assert_type(res.clear_cookie("session").status(204), MyResponse)
+
+
+@api_handler(cors=Cors(["https://app.example.com"], credentials=True, max_age=600))
+def shared(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({})
+
+
+assert_type(shared, ApiHandler)
+assert_type(Cors("*").origins, tuple[str, ...] | None)
+
+
+@api_handler(body_limit="1mb")
+def sized(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({"raw": len(req.get_data())})
+
+
+assert_type(sized, ApiHandler)

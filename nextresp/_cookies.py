@@ -1,0 +1,220 @@
+"""``Set-Cookie`` values: werkzeug's ``dump_cookie`` behind safer defaults and checks.
+
+werkzeug quotes and escapes the value, so no value can add an attribute or split the
+header; what it trusts the caller with (the name, the domain, the kinds of the
+options) is checked here, where the call is made.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta
+
+from werkzeug.http import dump_cookie
+
+# RFC 6265, section 4.1.1: a cookie's name is a token (RFC 9110, section 5.6.2).
+_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# A host name in ASCII (IDNA's xn-- form for others), an optional leading dot.
+_DOMAIN = re.compile(r"\.?[A-Za-z0-9](?:[-A-Za-z0-9.]*[A-Za-z0-9])?")
+_SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
+#: Names that browsers accept only on a Secure cookie (RFC 6265bis, section 4.1.3).
+SECURE_PREFIXES = ("__Secure-", "__Host-")
+
+
+def set_cookie_line(
+    name: str,
+    value: str,
+    *,
+    max_age: int | timedelta | None,
+    expires: datetime | int | float | None,
+    path: str,
+    domain: str | None,
+    secure: bool | None,
+    http_only: bool,
+    same_site: str | None,
+    partitioned: bool,
+    https: bool,
+) -> str:
+    """Return the ``Set-Cookie`` value that sets cookie ``name`` to ``value``.
+
+    ``secure=None`` means Secure when the request came over HTTPS (``https``), or
+    when the cookie cannot work without it: ``SameSite=None``, ``Partitioned``, or
+    a ``__Secure-`` or ``__Host-`` name; ``secure=False`` for such a cookie is a
+    ``ValueError``.
+    """
+    _check_name(name)
+    if not isinstance(value, str):
+        raise TypeError(
+            f"cookie {name!r} value must be a str, not {value!r}"
+            f" ({type(value).__name__}); convert it first, as str(...) or"
+            " json.dumps(...)"
+        )
+    _check_utf8(f"cookie {name!r} value", value)
+    _check_max_age(name, max_age)
+    _check_expires(name, expires)
+    _check_path(name, path)
+    _check_domain(name, domain)
+    for option, flag in (("http_only", http_only), ("partitioned", partitioned)):
+        if not isinstance(flag, bool):
+            raise TypeError(
+                f"cookie {name!r} option {option} must be True or False, not {flag!r}"
+            )
+    same_site = _check_same_site(name, same_site)
+    needs = _needs_secure(name, same_site, partitioned)
+    secure = _resolve_secure(name, secure, needs, https)
+    _check_host_prefix(name, path, domain)
+    return dump_cookie(
+        name,
+        value,
+        max_age=max_age,
+        expires=expires,
+        path=path,
+        domain=domain,
+        secure=secure,
+        httponly=http_only,
+        samesite=same_site,
+        partitioned=partitioned,
+    )
+
+
+def clear_cookie_line(name: str, *, path: str, domain: str | None, https: bool) -> str:
+    """Return the ``Set-Cookie`` value that removes cookie ``name``.
+
+    A browser removes the cookie whose name, path and domain match; the line is
+    Secure on the terms of :func:`set_cookie_line`, so that a browser accepts it.
+    """
+    _check_name(name)
+    _check_path(name, path)
+    _check_domain(name, domain)
+    _check_host_prefix(name, path, domain)
+    secure = https or name.startswith(SECURE_PREFIXES)
+    return dump_cookie(
+        name, "", max_age=0, expires=0, path=path, domain=domain, secure=secure
+    )
+
+
+def _check_name(name: object) -> None:
+    if not isinstance(name, str):
+        raise TypeError(
+            f"cookie name must be a str, not {name!r} ({type(name).__name__})"
+        )
+    if not _NAME.fullmatch(name):
+        raise ValueError(
+            f"cookie name must be a token (letters, digits and !#$%&'*+-.^_`|~),"
+            f" not {name!r}"
+        )
+
+
+def _check_utf8(what: str, text: str) -> None:
+    try:
+        text.encode()
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{what} {text!r} cannot be encoded as UTF-8: {exc.reason}"
+        ) from None
+
+
+def _check_max_age(name: str, max_age: object) -> None:
+    if max_age is None:
+        return
+    if isinstance(max_age, timedelta):
+        seconds = max_age.total_seconds()
+    elif type(max_age) is int:
+        seconds = max_age
+    else:
+        raise TypeError(
+            f"cookie {name!r} max_age must be a number of seconds (an int) or a"
+            f" timedelta, not {max_age!r} ({type(max_age).__name__})"
+        )
+    if seconds < 0:
+        raise ValueError(
+            f"cookie {name!r} max_age must be 0 or more seconds, not {max_age!r};"
+            " use clear_cookie() to remove a cookie"
+        )
+
+
+def _check_expires(name: str, expires: object) -> None:
+    if expires is None or isinstance(expires, datetime):
+        return
+    if type(expires) is int or type(expires) is float:
+        if not math.isfinite(expires):
+            raise ValueError(
+                f"cookie {name!r} expires must be a finite timestamp, not {expires!r}"
+            )
+        return
+    raise TypeError(
+        f"cookie {name!r} expires must be a datetime or a Unix timestamp, not"
+        f" {expires!r} ({type(expires).__name__})"
+    )
+
+
+def _check_path(name: str, path: object) -> None:
+    if not isinstance(path, str):
+        raise TypeError(
+            f"cookie {name!r} path must be a str, not {path!r} ({type(path).__name__})"
+        )
+    if not path.startswith("/"):
+        raise ValueError(
+            f"cookie {name!r} path must start with '/', not {path!r}; a browser"
+            " ignores any other path"
+        )
+
+
+def _check_domain(name: str, domain: object) -> None:
+    if domain is None:
+        return
+    if not isinstance(domain, str):
+        raise TypeError(
+            f"cookie {name!r} domain must be a str or None, not {domain!r}"
+            f" ({type(domain).__name__})"
+        )
+    if not _DOMAIN.fullmatch(domain):
+        raise ValueError(
+            f"cookie {name!r} domain must be a host name such as 'example.com', not"
+            f" {domain!r}; write a non-ASCII name in its xn-- form"
+        )
+
+
+def _check_same_site(name: str, same_site: object) -> str | None:
+    if same_site is None:
+        return None
+    spelled = _SAME_SITE.get(same_site.lower()) if isinstance(same_site, str) else None
+    if spelled is None:
+        raise ValueError(
+            f"cookie {name!r} same_site must be 'Strict', 'Lax', 'None' or None"
+            f" (no attribute), not {same_site!r}"
+        )
+    return spelled
+
+
+def _needs_secure(name: str, same_site: str | None, partitioned: bool) -> str | None:
+    """Say why the cookie must be Secure, or return None when it need not be."""
+    if name.startswith(SECURE_PREFIXES):
+        return f"a name starting with {name.split('-')[0]}- is only accepted Secure"
+    if same_site == "None":
+        return "browsers refuse SameSite=None without Secure"
+    if partitioned:
+        return "browsers refuse Partitioned without Secure"
+    return None
+
+
+def _resolve_secure(name: str, secure: object, needs: str | None, https: bool) -> bool:
+    if secure is None:
+        return https or needs is not None
+    if not isinstance(secure, bool):
+        raise TypeError(
+            f"cookie {name!r} option secure must be True, False or None (Secure over"
+            f" HTTPS), not {secure!r}"
+        )
+    if not secure and needs is not None:
+        raise ValueError(f"cookie {name!r} must be Secure: {needs}; drop secure=False")
+    return secure
+
+
+def _check_host_prefix(name: str, path: str, domain: str | None) -> None:
+    if name.startswith("__Host-") and (path != "/" or domain is not None):
+        raise ValueError(
+            f"cookie {name!r} starts with __Host-, which browsers accept only with"
+            f" path '/' and no domain, not path {path!r} and domain {domain!r}"
+        )
