@@ -224,6 +224,7 @@ class ApiHandler:
             res.close()
         return error
 
+
 class CorsHandler(ApiHandler):
     """An `ApiHandler` that answers CORS preflights itself and gives every other
     answer, errors included, the headers its `Cors` configuration says."""
