@@ -13,9 +13,11 @@ def test_all_is_pinned_and_sorted() -> None:
         "ApiError",
         "ApiRequest",
         "ApiResponse",
+        "Event",
         "__version__",
         "api_handler",
         "api_methods",
+        "encode_event",
         "error_response_for",
         "routes",
     ]
