@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._cors import Cors
 from ._errors import ApiError, error_response_for
+from ._events import Event, encode_event
 from ._handler import api_handler
 from ._methods import api_methods
 from ._request import ApiRequest
@@ -19,9 +20,11 @@ __all__ = [
     "ApiRequest",
     "ApiResponse",
     "Cors",
+    "Event",
     "__version__",
     "api_handler",
     "api_methods",
+    "encode_event",
     "error_response_for",
     "routes",
 ]

@@ -61,3 +61,11 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
             if task.done():
                 return task.result()
     return loop.run_until_complete(task)
+
+
+def thread_loop() -> asyncio.AbstractEventLoop:
+    """Return this thread's event loop, the one ``run`` runs handlers on."""
+    owned: _ThreadLoop | None = getattr(_local, "owned", None)
+    if owned is None:
+        owned = _local.owned = _ThreadLoop()
+    return owned.loop

@@ -7,7 +7,7 @@ import inspect
 import logging
 import re
 from collections.abc import Callable, Coroutine, Iterable
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
@@ -18,6 +18,9 @@ from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._request import DEFAULT_BODY_LIMIT, ApiRequest, api_request_class
 from ._response import ApiResponse, ResponseAlreadySent
 from ._sizes import parse_size
+
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIEnvironment
 
 #: A handler: ``handler(req, res, **route_params)`` returning None or ``res``.
 HandlerFunc = Callable[..., object]
@@ -74,6 +77,8 @@ class ApiHandler:
         if len(args) == 2 and isinstance(args[0], dict) and not route_params:
             environ, start_response = args
             req = ApiRequest.lazy(environ)
+            if self._params_from_path is not None:  # see _find_params_from_path
+                route_params = self._params_from_path(environ)
             try:
                 response = self._respond(req, route_params)
             finally:
@@ -95,6 +100,25 @@ class ApiHandler:
 
     def __repr__(self) -> str:
         return f"<api_handler {self.name}>"
+
+    def _find_params_from_path(self, environ: WSGIEnvironment) -> dict[str, Any]:
+        """Find, on the first bare WSGI call, where route parameters come from.
+
+        A host that routes by file and passes no parameters (Vercel's Python runtime
+        calling the ``app`` of ``api/users/[id].py``) leaves them in the path: when a
+        module under a bracketed path exports this handler as ``app``, later calls
+        take them from matching the path against that file's pattern; otherwise
+        there is nothing to find and later calls skip this.
+        """
+        from ._file_route import file_route
+
+        route = file_route(self)
+        self._params_from_path = None if route is None else route.params
+        return {} if route is None else route.params(environ)
+
+    # PERF: a method until the first bare WSGI call decides; then None (one attribute
+    # read per request) or the file route's look-up.
+    _params_from_path: Callable[..., dict[str, Any]] | None = _find_params_from_path
 
     def respond(self, req: Request, **route_params: Any) -> Response:
         """Run the handler for ``req`` and return the finished response.

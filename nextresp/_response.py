@@ -23,6 +23,7 @@ from werkzeug.wsgi import FileWrapper
 
 from . import _json
 from ._cookies import clear_cookie_line, set_cookie_line
+from ._events import EventSource, EventStream
 from ._headers import (
     HeaderValue,
     check_name,
@@ -334,6 +335,38 @@ class ApiResponse(Response):
             f"end() takes a str or bytes body, not {body!r} ({type(body).__name__});"
             " use send() or json() for other bodies"
         )
+
+    def sse(
+        self,
+        events: EventSource,
+        /,
+        *,
+        heartbeat: float | None = 15.0,
+    ) -> Self:
+        """Stream ``events`` as server-sent events (``text/event-stream``).
+
+        ``events`` is an iterable, or an async iterable, of :class:`Event`, mappings
+        of its fields, or ``str`` (the data of one event). The response gets
+        ``Cache-Control: no-cache`` and ``X-Accel-Buffering: no`` unless set before,
+        no ``Content-Length`` and no ``ETag``. A comment opens the stream and is
+        sent again whenever the source is idle for ``heartbeat`` seconds (``None``:
+        no comments; a synchronous source is then pulled on the server's thread).
+        The source is closed when the response is: the client left, or the body
+        was never sent.
+        """
+        self._check_open("sse")
+        stream = EventStream(
+            events, heartbeat=heartbeat, json_dumps=type(self).json_dumps
+        )
+        lines = lines_of(self.headers)
+        replace(lines, "Content-Type", ["text/event-stream"])
+        setdefault(lines, "Cache-Control", "no-cache")
+        setdefault(lines, "X-Accel-Buffering", "no")
+        replace(lines, "Content-Length", ())
+        replace(lines, "ETag", ())
+        self.response = stream
+        self._finished_by = "sse"
+        return self
 
     @overload
     def redirect(self, url: str, /) -> Self: ...

@@ -14,9 +14,11 @@ def test_all_is_pinned_and_sorted() -> None:
         "ApiRequest",
         "ApiResponse",
         "Cors",
+        "Event",
         "__version__",
         "api_handler",
         "api_methods",
+        "encode_event",
         "error_response_for",
         "routes",
     ]
