@@ -69,6 +69,18 @@ REQUESTS: list[tuple[str, str, str, int, Any]] = [
     ("user/[id].py", "GET", "/api/user/42", 200, {"id": 42, "name": "User 42"}),
     ("user/[id].py", "PUT", "/api/user/7?name=Ada", 200, {"id": 7, "name": "Ada"}),
     ("user/[id].py", "PUT", "/examples/api/user/7", 200, {"id": 7, "name": "User 7"}),
+    (
+        "webhook.py",
+        "GET",
+        "/api/webhook",
+        405,
+        {
+            "type": "about:blank",
+            "title": "Method Not Allowed",
+            "status": 405,
+            "detail": "Method GET Not Allowed",
+        },
+    ),
 ]
 
 
