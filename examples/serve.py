@@ -24,6 +24,13 @@ nextresp demo on http://{ADDRESS}; try it in another terminal:
   curl -i -X DELETE http://{ADDRESS}/api/thing
   curl -i -X DELETE -u Aladdin:wrong http://{ADDRESS}/api/thing
   curl -i -X DELETE -u 'Aladdin:open sesame' http://{ADDRESS}/api/thing
+  curl -i -H 'Origin: https://example.com' http://{ADDRESS}/api/cors
+  curl -i -X OPTIONS -H 'Origin: https://example.com' \\
+       -H 'Access-Control-Request-Method: POST' http://{ADDRESS}/api/cors
+  curl -i http://{ADDRESS}/api/cookies
+  for i in $(seq 11); do curl -si http://{ADDRESS}/api/rate-limit | head -1; done
+  curl -i -X POST -H 'X-Hub-Signature-256: sha256=00' -d '{{}}' \\
+       http://{ADDRESS}/api/webhook
 
 Press Ctrl+C to stop.
 """

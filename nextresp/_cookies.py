@@ -18,6 +18,7 @@ _NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # A host name in ASCII (IDNA's xn-- form for others), an optional leading dot.
 _DOMAIN = re.compile(r"\.?[A-Za-z0-9](?:[-A-Za-z0-9.]*[A-Za-z0-9])?")
 _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
+_UNESCAPED_CONTROL = re.compile(r"[\x1a-\x1f]")
 #: Names that browsers accept only on a Secure cookie (RFC 6265bis, section 4.1.3).
 SECURE_PREFIXES = ("__Secure-", "__Host-")
 
@@ -64,7 +65,7 @@ def set_cookie_line(
     needs = _needs_secure(name, same_site, partitioned)
     secure = _resolve_secure(name, secure, needs, https)
     _check_host_prefix(name, path, domain)
-    return dump_cookie(
+    line = dump_cookie(
         name,
         value,
         max_age=max_age,
@@ -76,6 +77,9 @@ def set_cookie_line(
         samesite=same_site,
         partitioned=partitioned,
     )
+    # werkzeug 3.1 escapes controls up to \x19 only; the rest would reach the header
+    # raw. Only a quoted value can hold them: escape them as werkzeug does the others.
+    return _UNESCAPED_CONTROL.sub(_octal, line)
 
 
 def clear_cookie_line(name: str, *, path: str, domain: str | None, https: bool) -> str:
@@ -92,6 +96,10 @@ def clear_cookie_line(name: str, *, path: str, domain: str | None, https: bool) 
     return dump_cookie(
         name, "", max_age=0, expires=0, path=path, domain=domain, secure=secure
     )
+
+
+def _octal(match: re.Match[str]) -> str:
+    return f"\\{ord(match.group()):03o}"
 
 
 def _check_name(name: object) -> None:

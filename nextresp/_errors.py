@@ -38,6 +38,7 @@ _URI_CHARACTERS = re.compile(
     r"(?:[-A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+"
 )
 _SCHEME = re.compile(r"[A-Za-z][-A-Za-z0-9+.]*:")
+_COLON_FIRST = re.compile(r"[^/?#]*:")
 
 
 class ApiError(HTTPException):
@@ -47,6 +48,11 @@ class ApiError(HTTPException):
     "Forbidden"``). Inside :func:`api_handler` the error becomes the response, keeping
     the headers already set on ``res``; as a werkzeug ``HTTPException`` it also
     renders itself when a werkzeug or Flask app returns or raises it.
+
+    The body is RFC 9457 problem details: ``type`` and ``instance`` are URI
+    references, ``title`` summarises a custom ``type``, and any other keyword
+    argument is an extension member sent after the standard ones
+    (``ApiError(422, "Invalid todo", errors=[...])``), checked at the call.
     """
 
     code: int
@@ -322,9 +328,8 @@ def _check_uri(what: str, value: object) -> str:
             f"ApiError {what} must be a URI reference (a str) or None, not {value!r}"
             f" ({type(value).__name__})"
         )
-    head = value.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     if not _URI_CHARACTERS.fullmatch(value) or (
-        ":" in head and not _SCHEME.match(head)
+        _COLON_FIRST.match(value) and not _SCHEME.match(value)
     ):
         raise ValueError(
             f"ApiError {what} must be a URI reference, such as"

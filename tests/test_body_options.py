@@ -271,3 +271,8 @@ def test_a_webhook_over_one_megabyte_is_413(secret: str) -> None:
 def test_the_webhook_takes_only_post() -> None:
     r = call_wsgi(demo, "GET", "/api/webhook")
     assert (r.status_code, r.headers["Allow"]) == (405, "OPTIONS, POST")
+
+
+@pytest.mark.parametrize("value", [0, "0", "0kb"])
+def test_a_limit_of_zero_is_accepted(value: int | str) -> None:
+    assert api_handler(body_limit=value)(lambda req, res: None).body_limit == 0

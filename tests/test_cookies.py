@@ -268,6 +268,8 @@ def test_set_then_clear_sends_both_in_order() -> None:
         ("x\r\nSet-Cookie: stolen=1", '"x\\015\\012Set-Cookie: stolen=1"'),
         ("x; Domain=evil.com; Secure", '"x\\073 Domain=evil.com\\073 Secure"'),
         ("\x00\x7f", '"\\000\\177"'),
+        ("\x19\x1a\x1f", '"\\031\\032\\037"'),
+        ("a\x1fb; c", '"a\\037b\\073 c"'),
         ('j:{"a":1}', '"j:{\\"a\\":1}"'),
     ],
     ids=repr,

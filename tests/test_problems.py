@@ -131,7 +131,9 @@ def test_about_blank_given_by_hand_is_as_the_default() -> None:
         "urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6",
         "a/b:c",
         "?page=2",
+        "?at=10:30",
         "#part",
+        "#step:2",
         "/caf%C3%A9",
         "http://[::1]:8080/x",
     ],
@@ -142,7 +144,20 @@ def test_uri_references_are_accepted(uri: str) -> None:
 
 @pytest.mark.parametrize(
     "uri",
-    ["", "has space", "/café", "1abc:x", ":x", "/x%zz", "/x%2", "a\nb", "/a<b>", "a b"],
+    [
+        "",
+        "has space",
+        "/café",
+        "1abc:x",
+        ":x",
+        "a_b:c",
+        "a=b:c/d",
+        "/x%zz",
+        "/x%2",
+        "a\nb",
+        "/a<b>",
+        "a b",
+    ],
     ids=repr,
 )
 @pytest.mark.parametrize("member", ["type", "instance"])

@@ -69,6 +69,9 @@ REQUESTS: list[tuple[str, str, str, int, Any]] = [
     ("user/[id].py", "GET", "/api/user/42", 200, {"id": 42, "name": "User 42"}),
     ("user/[id].py", "PUT", "/api/user/7?name=Ada", 200, {"id": 7, "name": "Ada"}),
     ("user/[id].py", "PUT", "/examples/api/user/7", 200, {"id": 7, "name": "User 7"}),
+    ("cors.py", "GET", "/api/cors", 200, {"message": "Hello Everyone!"}),
+    ("rate-limit.py", "GET", "/api/rate-limit", 200, 1),  # {"id": <a new UUID>}
+    ("cookies.py", "GET", "/api/cookies", 200, b"Next.js=api-middleware!; "),
     (
         "webhook.py",
         "GET",
@@ -108,6 +111,9 @@ def test_each_file_answers_under_vercels_runtime(
     with vercel_runtime.serve(TREE / file, "vercel_function") as address:
         r, body = fetch(address, method, path)
     assert r.status == status
+    if isinstance(expected, bytes):  # a text answer whose tail holds a date
+        assert body.startswith(expected)
+        return
     answer = json.loads(body)
     if isinstance(expected, int):
         assert len(answer) == expected
