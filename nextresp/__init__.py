@@ -8,7 +8,7 @@ from ._request import ApiRequest
 from ._response import ApiResponse
 from ._routes import routes
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ApiError",
