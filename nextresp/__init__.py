@@ -13,7 +13,7 @@ from ._response import ApiResponse
 if TYPE_CHECKING:
     from ._routes import routes
 
-__version__ = "0.1.0.dev0"
+__version__ = "0.2.0"
 
 __all__ = [
     "ApiError",

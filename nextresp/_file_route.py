@@ -120,7 +120,7 @@ def exporting_file(handler: object) -> str | None:
 def file_route(handler: object) -> FileRoute | None:
     """Return the route of the file that exports ``handler`` as ``app``, if dynamic."""
     file = exporting_file(handler)
-    if file is None or "[" not in file:
+    if file is None:
         return None
     route = FileRoute(file)
     return route if route.candidates else None

@@ -96,3 +96,18 @@ def test_a_users_project_type_checks_against_the_installed_package(
         ' incompatible type "str"; expected "int | HTTPStatus"  [arg-type]\n'
         "Found 1 error in 1 file (checked 2 source files)\n",
     )
+
+
+def test_the_version_is_written_once_and_the_changelog_names_it() -> None:
+    import nextresp
+
+    version = nextresp.__version__
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)  # a release: no pre-release suffix
+    assert "version = attr: nextresp.__version__" in (ROOT / "setup.cfg").read_text()
+    for file in ("setup.cfg", "pyproject.toml", "docs/conf.py", "README.md"):
+        assert version not in (ROOT / file).read_text(), file
+    changes = (ROOT / "CHANGES.md").read_text()
+    released = [h for h in re.findall(r"^## (.+)$", changes, re.M) if h != "Unreleased"]
+    assert re.fullmatch(
+        rf"{re.escape(version)} \(\d{{4}}-\d{{2}}-\d{{2}}\)", released[0]
+    )

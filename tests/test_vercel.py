@@ -206,6 +206,8 @@ def test_what_routes_accepts_but_vercel_refuses(
         ("/srv/[org]/api/[id].py", "/srv/acme/api/7", {"org": "acme", "id": "7"}),
         ("/p/api/[a]/[b]/index.py", "/api/1/2", {"a": "1", "b": "2"}),
         ("/p/api/[...all].py", "/api/a/b", {"all": ["a", "b"]}),
+        ("/p/api/[...all].py", "/api/a//b", None),
+        ("/p/api/[...all].py", "/api/a/", None),
         ("/p/api/[[...all]].py", "/api", {"all": []}),
         ("/p/api/[[...all]].py", "/", None),
         ("/p/api/[[...all]].py", "/p/api", {"all": []}),
