@@ -20,7 +20,7 @@ from nextresp import (
 )
 from nextresp._handler import ApiHandler, CorsHandler
 
-from .support import Call, call_wsgi
+from .support import Call, call_wsgi, plain_id
 
 APP = "https://app.example.com"
 OTHER = "https://evil.example.com"
@@ -240,7 +240,7 @@ ORIGIN_FIX = (
             ]
         ],
     ],
-    ids=repr,
+    ids=plain_id,
 )
 def test_a_bad_configuration_is_refused_at_construction(
     args: tuple[Any, ...], options: dict[str, Any], error: type[Exception], message: str
@@ -344,7 +344,7 @@ def test_a_preflight_to_any_origin(call: Call) -> None:
 @pytest.mark.parametrize(
     "asked",
     [None, "", " , ", "X-Token, Bad Name", "X-Token;x", "é"],
-    ids=repr,
+    ids=plain_id,
 )
 def test_requested_headers_that_are_not_names_are_not_echoed(
     call: Call, asked: str | None

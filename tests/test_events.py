@@ -22,7 +22,7 @@ from nextresp import ApiResponse, Event, api_handler, encode_event
 from nextresp._events import HEARTBEAT
 from nextresp._response import ResponseAlreadySent
 
-from .support import Call
+from .support import Call, plain_id
 
 # -- A client's parser: the WHATWG HTML standard's "event stream" interpretation ------
 
@@ -97,7 +97,7 @@ def parse_stream(stream: bytes) -> list[tuple[str, str, str]]:
         ),
         ({}, b"\n"),
     ],
-    ids=lambda value: repr(value)[:40],
+    ids=lambda value: plain_id(value)[:40],
 )
 def test_encode_event_writes_the_standard_format(event: Any, wire: bytes) -> None:
     assert encode_event(event) == wire

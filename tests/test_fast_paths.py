@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,20 +110,26 @@ def test_lines_of_is_the_list_werkzeug_iterates() -> None:
     assert headers["b"] == "2"
 
 
-@pytest.mark.parametrize(
-    "response",
-    [
-        ApiResponse.blank().json({"a": 1}),
-        ApiResponse.blank().send(b"bytes"),
-        ApiResponse.blank().end(),
-        ApiResponse.blank().status(404).send("x"),
-        ApiResponse.blank().redirect("/café"),
-        ApiResponse.blank().set_header("Content-Location", "/é").send("x"),
-    ],
-    ids=["json", "bytes", "empty", "404", "redirect", "content-location"],
-)
+# Made in the test, not at collection: the first JSON response loads orjson, and the
+# first status line fills a cache, which must happen in the test that measures them.
+RESPONSES: dict[str, Callable[[], ApiResponse]] = {
+    "json": lambda: ApiResponse.blank().json({"a": 1}),
+    "bytes": lambda: ApiResponse.blank().send(b"bytes"),
+    "empty": lambda: ApiResponse.blank().end(),
+    "404": lambda: ApiResponse.blank().status(404).send("x"),
+    "redirect": lambda: ApiResponse.blank().redirect("/café"),
+    "content-location": lambda: (
+        ApiResponse.blank().set_header("Content-Location", "/é").send("x")
+    ),
+}
+
+
+@pytest.mark.parametrize("make", RESPONSES.values(), ids=list(RESPONSES))
 @pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
-def test_sending_gives_what_werkzeug_gives(response: ApiResponse, method: str) -> None:
+def test_sending_gives_what_werkzeug_gives(
+    make: Callable[[], ApiResponse], method: str
+) -> None:
+    response = make()
     environ = EnvironBuilder(method=method).get_environ()
     response.finalize(environ)
     app_iter, status, headers = response.get_wsgi_response(environ)
@@ -372,8 +379,8 @@ HEADER_VALUES = {
     "last C1": "\x9f",
     "NBSP": "\xa0",
     "Latin-1": "café",
-    "ÿ": "\xff",
-    "Ā (0x100)": "\u0100",
+    "y with diaeresis (0xFF)": "\xff",
+    "A with macron (0x100)": "\u0100",
     "snowman": "☃",
     "emoji": "\U0001f600",
     "surrogate": "\ud800",
