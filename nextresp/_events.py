@@ -403,7 +403,6 @@ class _AsyncPull:
     def __init__(
         self, source: AsyncIterable[EventLike], heartbeat: float | None
     ) -> None:
-        self._source = source
         self._iterator: AsyncIterator[EventLike] = aiter(source)
         self._heartbeat = heartbeat
         self._task: asyncio.Task[EventLike] | None = None

@@ -808,6 +808,73 @@ def test_an_async_source_waiting_when_the_client_leaves_is_cancelled_and_closed(
     assert ran == ["cancelled", "finally"]
 
 
+def test_an_async_source_whose_cleanup_awaits_is_closed_after_the_cleanup() -> None:
+    ran: list[str] = []
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield "first"
+            await asyncio.sleep(10)
+        finally:
+            await asyncio.sleep(0.01)  # as closing a connection would
+            ran.append("finally")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: first\n\n",
+        HEARTBEAT,
+    ]
+    res.close()
+    assert ran == ["finally"]
+
+
+def test_an_async_source_that_fails_when_cancelled_still_closes() -> None:
+    ran: list[str] = []
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield "first"
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            raise OSError("connection already gone") from None
+        finally:
+            ran.append("finally")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: first\n\n",
+        HEARTBEAT,
+    ]
+    res.close()  # the client left: nobody is there to be told
+    assert ran == ["finally"]
+
+
+def test_closing_an_async_stream_twice_closes_its_source_once() -> None:
+    ran: list[str] = []
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield "first"
+            await asyncio.sleep(10)
+        finally:
+            ran.append("finally")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: first\n\n",
+        HEARTBEAT,
+    ]
+    res.response.close()  # type: ignore[attr-defined]  # the server, PEP 3333
+    res.close()  # and the response's own close()
+    assert ran == ["finally"]
+
+
 def test_an_async_source_closed_between_items_runs_its_finally() -> None:
     ran: list[str] = []
 

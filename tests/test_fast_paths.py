@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -176,6 +179,56 @@ def test_orjson_refuses_what_the_standard_encoder_refuses(value: object) -> None
     pytest.importorskip("orjson")
     with pytest.raises((TypeError, ValueError)):
         _json.dumps(value)
+
+
+@dataclasses.dataclass
+class Point:
+    x: int
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime.date(2026, 1, 2),
+        datetime.datetime(2026, 1, 2, 3, 4, 5),
+        datetime.time(3, 4),
+        Point(1),
+    ],
+    ids=["date", "datetime", "time", "dataclass"],
+)
+def test_orjson_as_configured_hands_other_types_to_the_standard_encoder(
+    value: object,
+) -> None:
+    pytest.importorskip("orjson")
+    dumps = _json.orjson_dumps()
+    assert dumps is not None
+    with pytest.raises(TypeError):
+        dumps(value)
+    with pytest.raises(TypeError, match=f"Object of type {type(value).__name__} is"):
+        _json.dumps(value)
+
+
+def test_orjson_as_configured_shapes_a_multidict_as_nextjs_shapes_the_query() -> None:
+    pytest.importorskip("orjson")
+    dumps = _json.orjson_dumps()
+    assert dumps is not None
+    query = MultiDict([("a", "1"), ("b", "2"), ("a", "3")])
+    assert dumps({"q": query, "n": [1.5, None]}) == (
+        b'{"q":{"a":["1","3"],"b":"2"},"n":[1.5,null]}'
+    )
+
+
+def test_the_first_encoding_loads_orjson_for_every_later_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    orjson = pytest.importorskip("orjson")
+    monkeypatch.setattr(_json, "fast_dumps", _json._first_fast_dumps)
+    assert _json.dumps({"a": [1, None]}) == b'{"a":[1,null]}'
+    loaded = _json.fast_dumps
+    assert isinstance(loaded, functools.partial)
+    assert loaded.func is orjson.dumps
+    assert _json.dumps({"b": 2}) == b'{"b":2}'
+    assert _json.fast_dumps is loaded
 
 
 def test_without_orjson_the_standard_encoder_is_used() -> None:
