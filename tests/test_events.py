@@ -632,7 +632,10 @@ def test_an_ended_source_is_closed_once() -> None:
     assert source.closed == 1
 
 
-def test_an_iterable_whose_iterator_is_a_generator_has_both_closed() -> None:
+@pytest.mark.parametrize("heartbeat", [None, 5.0], ids=["direct", "helper-thread"])
+def test_an_iterable_whose_iterator_is_a_generator_has_both_closed(
+    heartbeat: Any,
+) -> None:
     ran: list[str] = []
 
     class Feed:
@@ -649,10 +652,103 @@ def test_an_iterable_whose_iterator_is_a_generator_has_both_closed() -> None:
             self.closed += 1
 
     feed = Feed()
-    res = ApiResponse.blank().sse(feed, heartbeat=None)
-    assert next(iter(res.response)) == b"data: a\n\n"
+    res = ApiResponse.blank().sse(feed, heartbeat=heartbeat)
+    chunks = iter(res.response)
+    if heartbeat is not None:
+        assert next(chunks) == HEARTBEAT
+    assert next(chunks) == b"data: a\n\n"
     res.close()
     assert (ran, feed.closed) == (["finally"], 1)
+
+
+def test_an_iterable_busy_when_the_client_leaves_has_both_closed_once_it_yields() -> (
+    None
+):
+    go, closed = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    class Feed:
+        closed = 0
+
+        def __iter__(self) -> Iterator[str]:
+            try:
+                yield "a"
+                go.wait(10)
+                yield "never sent"
+            finally:
+                ran.append("finally")
+
+        def close(self) -> None:
+            self.closed += 1
+            closed.set()
+
+    feed = Feed()
+    res = ApiResponse.blank().sse(feed, heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: a\n\n",
+        HEARTBEAT,
+    ]
+    res.close()
+    assert (ran, feed.closed) == ([], 0)  # still inside next(), on the helper thread
+    go.set()
+    assert closed.wait(5)
+    assert (ran, feed.closed) == (["finally"], 1)
+
+
+def test_a_slow_source_is_not_read_ahead_while_heartbeats_go_out() -> None:
+    pulled: list[int] = []
+
+    def events() -> Iterator[str]:
+        for n in range(5):
+            time.sleep(0.1)
+            pulled.append(n)
+            yield str(n)
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    while (chunk := next(chunks)) == HEARTBEAT:
+        pass
+    assert chunk == b"data: 0\n\n"
+    time.sleep(0.3)  # what a read-ahead would have pulled meanwhile
+    assert pulled == [0]
+    res.close()
+
+
+def test_a_sync_source_with_a_heartbeat_runs_on_a_daemon_thread() -> None:
+    threads: list[threading.Thread] = []
+
+    def events() -> Iterator[str]:
+        threads.append(threading.current_thread())
+        yield "a"
+
+    res = ApiResponse.blank().sse(events(), heartbeat=5.0)
+    assert list(res.response) == [HEARTBEAT, b"data: a\n\n"]
+    [thread] = threads
+    assert thread is not threading.current_thread()
+    assert thread.daemon  # a source that never yields cannot hold up the exit
+    thread.join(5)  # the source ended: so does its thread
+    assert not thread.is_alive()
+
+
+def test_the_helper_thread_of_a_failing_source_ends() -> None:
+    threads: list[threading.Thread] = []
+
+    def events() -> Iterator[str]:
+        threads.append(threading.current_thread())
+        yield "a"
+        raise OSError("gone")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=5.0)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks)] == [HEARTBEAT, b"data: a\n\n"]
+    with pytest.raises(OSError, match=r"^gone$"):
+        next(chunks)
+    [thread] = threads
+    thread.join(5)
+    assert not thread.is_alive()
+    res.close()
 
 
 @pytest.mark.parametrize("heartbeat", [None, 5.0], ids=["direct", "helper-thread"])
