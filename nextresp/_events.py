@@ -194,8 +194,6 @@ class EventStream:
     ) -> None:
         _check_source(source)
         _check_heartbeat(heartbeat)
-        self._source = source
-        self._heartbeat = heartbeat
         self._json_dumps = json_dumps
         self._opened = heartbeat is None
         self._done = False

@@ -477,6 +477,14 @@ def test_sse_refuses_a_bad_heartbeat(heartbeat: Any, error: type[Exception]) -> 
     assert ApiResponse.blank().sse([], heartbeat=1)._finished_by == "sse"
 
 
+def test_a_heartbeat_of_the_wrong_kind_is_named_in_the_error() -> None:
+    with pytest.raises(TypeError) as caught:
+        ApiResponse.blank().sse([], heartbeat="15")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "sse() heartbeat must be a number of seconds or None, not '15' (str)"
+    )
+
+
 def test_sse_finishes_the_response() -> None:
     res = ApiResponse.blank().sse([])
     with pytest.raises(
@@ -507,6 +515,18 @@ def test_closing_before_the_first_item_closes_the_source(heartbeat: Any) -> None
     source = Source(["a"])
     res = ApiResponse.blank().sse(source, heartbeat=heartbeat)
     res.close()
+    assert (source.pulled, source.closed) == (0, 1)
+
+
+@pytest.mark.parametrize("heartbeat", [None, 5.0], ids=["direct", "helper-thread"])
+def test_a_closed_stream_ends(heartbeat: Any) -> None:
+    source = Source(["a", "b"])
+    res = ApiResponse.blank().sse(source, heartbeat=heartbeat)
+    chunks = iter(res.response)
+    if heartbeat is not None:
+        assert next(chunks) == HEARTBEAT
+    res.close()
+    assert next(chunks, None) is None
     assert (source.pulled, source.closed) == (0, 1)
 
 
