@@ -402,6 +402,13 @@ def test_hostile_values_reach_the_wire_whole(call: Call) -> None:
             TypeError,
             "cookie 'id' path must be a str, not None (NoneType)",
         ),
+        (
+            "id",
+            "v",
+            {"path": b"/"},
+            TypeError,
+            "cookie 'id' path must be a str, not b'/' (bytes)",
+        ),
         *[
             (
                 "id",

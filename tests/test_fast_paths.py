@@ -181,6 +181,34 @@ def test_orjson_refuses_what_the_standard_encoder_refuses(value: object) -> None
         _json.dumps(value)
 
 
+#: A MultiDict beside a value orjson refuses (an int beyond 64 bits), so that the
+#: standard encoder, and the shaping of MultiDicts before it, takes the whole value.
+BIG = 2**70  # 1180591620717411303424
+BESIDE_A_BIG_INT = {
+    "list": (
+        [MultiDict([("a", "1"), ("a", "2")]), BIG],
+        b'[{"a":["1","2"]},1180591620717411303424]',
+    ),
+    "tuple": (
+        (BIG, MultiDict([("b", "3")])),
+        b'[1180591620717411303424,{"b":"3"}]',
+    ),
+    "nested": (
+        [[MultiDict([("c", "")])], BIG],
+        b'[[{"c":""}],1180591620717411303424]',
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "body"), BESIDE_A_BIG_INT.values(), ids=list(BESIDE_A_BIG_INT)
+)
+def test_a_multidict_in_a_list_or_tuple_is_shaped_by_the_standard_encoder_too(
+    value: object, body: bytes
+) -> None:
+    assert _json.dumps(value) == body
+
+
 @dataclasses.dataclass
 class Point:
     x: int
