@@ -477,6 +477,12 @@ def test_sse_refuses_a_bad_heartbeat(heartbeat: Any, error: type[Exception]) -> 
     assert ApiResponse.blank().sse([], heartbeat=1)._finished_by == "sse"
 
 
+def test_a_retry_of_zero_milliseconds_is_an_event() -> None:
+    assert encode_event(Event(None, retry=0)) == b"retry: 0\n\n"  # reconnect at once
+    with pytest.raises(ValueError, match=r"^event retry must be 0 or more"):
+        Event(None, retry=-1)
+
+
 def test_a_heartbeat_of_the_wrong_kind_is_named_in_the_error() -> None:
     with pytest.raises(TypeError) as caught:
         ApiResponse.blank().sse([], heartbeat="15")  # type: ignore[arg-type]
