@@ -194,8 +194,6 @@ class EventStream:
     ) -> None:
         _check_source(source)
         _check_heartbeat(heartbeat)
-        self._source = source
-        self._heartbeat = heartbeat
         self._json_dumps = json_dumps
         self._opened = heartbeat is None
         self._done = False
@@ -403,7 +401,6 @@ class _AsyncPull:
     def __init__(
         self, source: AsyncIterable[EventLike], heartbeat: float | None
     ) -> None:
-        self._source = source
         self._iterator: AsyncIterator[EventLike] = aiter(source)
         self._heartbeat = heartbeat
         self._task: asyncio.Task[EventLike] | None = None

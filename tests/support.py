@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -28,6 +29,21 @@ def call_wsgi(
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+_ESCAPE = re.compile(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|.)")
+
+
+def plain_id(value: object) -> str:
+    """Return ``repr(value)`` as a test id that pytest leaves as it is.
+
+    Each escape is written in angle brackets (``'a<r><n>'``, ``'caf<xe9>'``). pytest
+    escapes any other id, and escapes it again each time one process collects
+    the tests anew (as the mutation tester's fork server does); the test can then no
+    longer be run by its id.
+    """
+    return _ESCAPE.sub(
+        lambda m: "<backslash>" if m[1] == "\\" else f"<{m[1]}>", ascii(value)
+    )
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from werkzeug.http import http_date, parse_cookie, parse_date
 
 from nextresp import ApiError, ApiRequest, ApiResponse, api_handler
 
-from .support import Call, call_wsgi
+from .support import Call, call_wsgi, plain_id
 
 HTTPS = {"base_url": "https://localhost"}
 
@@ -86,7 +86,7 @@ def test_defaults_are_http_only_lax_and_the_whole_site() -> None:
             "id=a1; Secure; HttpOnly; Path=/; SameSite=Lax; Partitioned",
         ),
     ],
-    ids=repr,
+    ids=plain_id,
 )
 def test_options(options: dict[str, Any], line: str) -> None:
     got = one(**options)
@@ -272,7 +272,7 @@ def test_set_then_clear_sends_both_in_order() -> None:
         ("a\x1fb; c", '"a\\037b\\073 c"'),
         ('j:{"a":1}', '"j:{\\"a\\":1}"'),
     ],
-    ids=repr,
+    ids=plain_id,
 )
 def test_a_value_can_never_add_an_attribute_or_split_the_header(
     value: str, sent: str
@@ -402,6 +402,13 @@ def test_hostile_values_reach_the_wire_whole(call: Call) -> None:
             TypeError,
             "cookie 'id' path must be a str, not None (NoneType)",
         ),
+        (
+            "id",
+            "v",
+            {"path": b"/"},
+            TypeError,
+            "cookie 'id' path must be a str, not b'/' (bytes)",
+        ),
         *[
             (
                 "id",
@@ -478,7 +485,7 @@ def test_hostile_values_reach_the_wire_whole(call: Call) -> None:
             for bad in ["Sometimes", "lax ", "", 1, True]
         ],
     ],
-    ids=repr,
+    ids=plain_id,
 )
 def test_bad_arguments_raise_at_the_call(
     name: Any,

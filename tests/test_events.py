@@ -22,7 +22,7 @@ from nextresp import ApiResponse, Event, api_handler, encode_event
 from nextresp._events import HEARTBEAT
 from nextresp._response import ResponseAlreadySent
 
-from .support import Call
+from .support import Call, plain_id
 
 # -- A client's parser: the WHATWG HTML standard's "event stream" interpretation ------
 
@@ -97,7 +97,7 @@ def parse_stream(stream: bytes) -> list[tuple[str, str, str]]:
         ),
         ({}, b"\n"),
     ],
-    ids=lambda value: repr(value)[:40],
+    ids=lambda value: plain_id(value)[:40],
 )
 def test_encode_event_writes_the_standard_format(event: Any, wire: bytes) -> None:
     assert encode_event(event) == wire
@@ -477,6 +477,20 @@ def test_sse_refuses_a_bad_heartbeat(heartbeat: Any, error: type[Exception]) -> 
     assert ApiResponse.blank().sse([], heartbeat=1)._finished_by == "sse"
 
 
+def test_a_retry_of_zero_milliseconds_is_an_event() -> None:
+    assert encode_event(Event(None, retry=0)) == b"retry: 0\n\n"  # reconnect at once
+    with pytest.raises(ValueError, match=r"^event retry must be 0 or more"):
+        Event(None, retry=-1)
+
+
+def test_a_heartbeat_of_the_wrong_kind_is_named_in_the_error() -> None:
+    with pytest.raises(TypeError) as caught:
+        ApiResponse.blank().sse([], heartbeat="15")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "sse() heartbeat must be a number of seconds or None, not '15' (str)"
+    )
+
+
 def test_sse_finishes_the_response() -> None:
     res = ApiResponse.blank().sse([])
     with pytest.raises(
@@ -507,6 +521,18 @@ def test_closing_before_the_first_item_closes_the_source(heartbeat: Any) -> None
     source = Source(["a"])
     res = ApiResponse.blank().sse(source, heartbeat=heartbeat)
     res.close()
+    assert (source.pulled, source.closed) == (0, 1)
+
+
+@pytest.mark.parametrize("heartbeat", [None, 5.0], ids=["direct", "helper-thread"])
+def test_a_closed_stream_ends(heartbeat: Any) -> None:
+    source = Source(["a", "b"])
+    res = ApiResponse.blank().sse(source, heartbeat=heartbeat)
+    chunks = iter(res.response)
+    if heartbeat is not None:
+        assert next(chunks) == HEARTBEAT
+    res.close()
+    assert next(chunks, None) is None
     assert (source.pulled, source.closed) == (0, 1)
 
 
@@ -632,7 +658,10 @@ def test_an_ended_source_is_closed_once() -> None:
     assert source.closed == 1
 
 
-def test_an_iterable_whose_iterator_is_a_generator_has_both_closed() -> None:
+@pytest.mark.parametrize("heartbeat", [None, 5.0], ids=["direct", "helper-thread"])
+def test_an_iterable_whose_iterator_is_a_generator_has_both_closed(
+    heartbeat: Any,
+) -> None:
     ran: list[str] = []
 
     class Feed:
@@ -649,10 +678,103 @@ def test_an_iterable_whose_iterator_is_a_generator_has_both_closed() -> None:
             self.closed += 1
 
     feed = Feed()
-    res = ApiResponse.blank().sse(feed, heartbeat=None)
-    assert next(iter(res.response)) == b"data: a\n\n"
+    res = ApiResponse.blank().sse(feed, heartbeat=heartbeat)
+    chunks = iter(res.response)
+    if heartbeat is not None:
+        assert next(chunks) == HEARTBEAT
+    assert next(chunks) == b"data: a\n\n"
     res.close()
     assert (ran, feed.closed) == (["finally"], 1)
+
+
+def test_an_iterable_busy_when_the_client_leaves_has_both_closed_once_it_yields() -> (
+    None
+):
+    go, closed = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    class Feed:
+        closed = 0
+
+        def __iter__(self) -> Iterator[str]:
+            try:
+                yield "a"
+                go.wait(10)
+                yield "never sent"
+            finally:
+                ran.append("finally")
+
+        def close(self) -> None:
+            self.closed += 1
+            closed.set()
+
+    feed = Feed()
+    res = ApiResponse.blank().sse(feed, heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: a\n\n",
+        HEARTBEAT,
+    ]
+    res.close()
+    assert (ran, feed.closed) == ([], 0)  # still inside next(), on the helper thread
+    go.set()
+    assert closed.wait(5)
+    assert (ran, feed.closed) == (["finally"], 1)
+
+
+def test_a_slow_source_is_not_read_ahead_while_heartbeats_go_out() -> None:
+    pulled: list[int] = []
+
+    def events() -> Iterator[str]:
+        for n in range(5):
+            time.sleep(0.1)
+            pulled.append(n)
+            yield str(n)
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    while (chunk := next(chunks)) == HEARTBEAT:
+        pass
+    assert chunk == b"data: 0\n\n"
+    time.sleep(0.3)  # what a read-ahead would have pulled meanwhile
+    assert pulled == [0]
+    res.close()
+
+
+def test_a_sync_source_with_a_heartbeat_runs_on_a_daemon_thread() -> None:
+    threads: list[threading.Thread] = []
+
+    def events() -> Iterator[str]:
+        threads.append(threading.current_thread())
+        yield "a"
+
+    res = ApiResponse.blank().sse(events(), heartbeat=5.0)
+    assert list(res.response) == [HEARTBEAT, b"data: a\n\n"]
+    [thread] = threads
+    assert thread is not threading.current_thread()
+    assert thread.daemon  # a source that never yields cannot hold up the exit
+    thread.join(5)  # the source ended: so does its thread
+    assert not thread.is_alive()
+
+
+def test_the_helper_thread_of_a_failing_source_ends() -> None:
+    threads: list[threading.Thread] = []
+
+    def events() -> Iterator[str]:
+        threads.append(threading.current_thread())
+        yield "a"
+        raise OSError("gone")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=5.0)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks)] == [HEARTBEAT, b"data: a\n\n"]
+    with pytest.raises(OSError, match=r"^gone$"):
+        next(chunks)
+    [thread] = threads
+    thread.join(5)
+    assert not thread.is_alive()
+    res.close()
 
 
 @pytest.mark.parametrize("heartbeat", [None, 5.0], ids=["direct", "helper-thread"])
@@ -806,6 +928,73 @@ def test_an_async_source_waiting_when_the_client_leaves_is_cancelled_and_closed(
     assert ran == []
     res.close()
     assert ran == ["cancelled", "finally"]
+
+
+def test_an_async_source_whose_cleanup_awaits_is_closed_after_the_cleanup() -> None:
+    ran: list[str] = []
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield "first"
+            await asyncio.sleep(10)
+        finally:
+            await asyncio.sleep(0.01)  # as closing a connection would
+            ran.append("finally")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: first\n\n",
+        HEARTBEAT,
+    ]
+    res.close()
+    assert ran == ["finally"]
+
+
+def test_an_async_source_that_fails_when_cancelled_still_closes() -> None:
+    ran: list[str] = []
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield "first"
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            raise OSError("connection already gone") from None
+        finally:
+            ran.append("finally")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: first\n\n",
+        HEARTBEAT,
+    ]
+    res.close()  # the client left: nobody is there to be told
+    assert ran == ["finally"]
+
+
+def test_closing_an_async_stream_twice_closes_its_source_once() -> None:
+    ran: list[str] = []
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield "first"
+            await asyncio.sleep(10)
+        finally:
+            ran.append("finally")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: first\n\n",
+        HEARTBEAT,
+    ]
+    res.response.close()  # type: ignore[attr-defined]  # the server, PEP 3333
+    res.close()  # and the response's own close()
+    assert ran == ["finally"]
 
 
 def test_an_async_source_closed_between_items_runs_its_finally() -> None:
