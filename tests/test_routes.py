@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.test import create_environ
+from werkzeug.wrappers import Response
 
 from nextresp import routes
 from nextresp._routes import RoutesApp, module_name
@@ -337,6 +339,37 @@ def test_a_spelling_of_no_route_is_404_not_a_redirect(app: RoutesApp) -> None:
     assert call_wsgi(app, "GET", "/api/nothing/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "environ",
+    [{"PATH_INFO": ""}, {}],
+    ids=["empty", "absent"],
+)
+def test_an_empty_or_absent_path_info_is_the_root(
+    tmp_path: Path, environ: dict[str, str]
+) -> None:
+    # PEP 3333: PATH_INFO may be empty, or left out, for the application's root.
+    api = write_tree(tmp_path / "api", {"index.py": ECHO})
+    app = routes(api, prefix="/")
+    wsgi_environ = create_environ("/")
+    del wsgi_environ["PATH_INFO"]
+    wsgi_environ.update(environ)
+    r = Response.from_app(app, wsgi_environ)
+    assert (r.status_code, json.loads(r.data)["params"]) == (200, {})
+
+
+def test_a_path_that_is_not_utf8_matches_with_replacement_characters(
+    app: RoutesApp,
+) -> None:
+    # As werkzeug decodes request.path: each byte that is not UTF-8 becomes U+FFFD.
+    r = call_wsgi(app, "GET", "/api/files/a%FFb/%C3%A9")
+    assert json.loads(r.data)["params"] == {"path": ["a\ufffdb", "\u00e9"]}
+
+
+def test_a_redirect_of_a_non_utf8_path_keeps_its_bytes(app: RoutesApp) -> None:
+    r = call_wsgi(app, "GET", "/", environ_overrides={"PATH_INFO": "/api/users/\xff/"})
+    assert (r.status_code, r.headers["Location"]) == (308, "/api/users/%FF")
+
+
 # -- mounted under a SCRIPT_NAME -----------------------------------------------------
 
 
@@ -348,6 +381,24 @@ def test_a_mounted_tree_routes_on_path_info(app: RoutesApp) -> None:
 def test_a_mounted_tree_redirects_under_its_script_name(app: RoutesApp) -> None:
     r = call_wsgi(app, "GET", "/api/users/", base_url="http://localhost/m\u00e9/")
     assert (r.status_code, r.headers["Location"]) == (308, "/m%C3%A9/api/users")
+
+
+@pytest.mark.parametrize(
+    ("script_name", "location"),
+    [("/m/", "/m/api/users"), ("/m//", "/m/api/users"), ("", "/api/users")],
+    ids=["slash", "slashes", "empty"],
+)
+def test_a_redirect_under_a_script_name_has_one_slash_before_the_path(
+    app: RoutesApp, script_name: str, location: str
+) -> None:
+    # A mount point written with its slash still gives one slash between the two.
+    r = call_wsgi(
+        app,
+        "GET",
+        "/",
+        environ_overrides={"SCRIPT_NAME": script_name, "PATH_INFO": "/api/users/"},
+    )
+    assert (r.status_code, r.headers["Location"]) == (308, location)
 
 
 def test_a_tree_mounted_at_the_root_with_prefix(api: Path) -> None:
