@@ -301,6 +301,7 @@ def test_head_of_an_unknown_path_has_no_body(app: RoutesApp) -> None:
         ("/api/users/", "q=\xc3\xa9 x", "/api/users?q=%C3%A9%20x"),
         ("/api/users/caf\xc3\xa9/", "", "/api/users/caf%C3%A9"),
         ("/api/users/a?b#c%d/", "", "/api/users/a%3Fb%23c%25d"),
+        ("/api/users/a:b@c!$&'()*+,;=~/", "", "/api/users/a:b@c!$&'()*+,;=~"),
         ("/api/files/a//b/", "", "/api/files/a/b"),
         ("/api/docs/", "", "/api/docs"),
     ],
@@ -313,6 +314,7 @@ def test_head_of_an_unknown_path_has_no_body(app: RoutesApp) -> None:
         "raw-query-encoded",
         "utf8-encoded",
         "reserved-encoded",
+        "pchar-kept",
         "catch-all",
         "optional-catch-all",
     ],
@@ -399,6 +401,14 @@ def test_a_redirect_under_a_script_name_has_one_slash_before_the_path(
         environ_overrides={"SCRIPT_NAME": script_name, "PATH_INFO": "/api/users/"},
     )
     assert (r.status_code, r.headers["Location"]) == (308, location)
+
+
+def test_a_redirect_without_script_name_or_query_string(app: RoutesApp) -> None:
+    # PEP 3333: both may be left out of the environ when they are empty.
+    environ = create_environ("/api/users/")
+    del environ["SCRIPT_NAME"], environ["QUERY_STRING"]
+    r = Response.from_app(app, environ)
+    assert (r.status_code, r.headers["Location"]) == (308, "/api/users")
 
 
 def test_a_tree_mounted_at_the_root_with_prefix(api: Path) -> None:
