@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import re
 import sys
@@ -477,6 +478,22 @@ def test_module_names_are_stable_unique_and_derived_from_the_path(
     assert name.isidentifier()
 
 
+def test_a_path_that_is_not_utf8_is_hashed_as_its_bytes() -> None:
+    # On POSIX, os.fsdecode reads a name that is not UTF-8 with lone surrogates.
+    file = Path(os.fsdecode(b"/srv/api/caf\xe9.py"))
+    digest = hashlib.sha1(b"/srv/api/caf\xe9.py").hexdigest()[:8]
+    assert module_name(file) == f"nextresp_route_srv_api_caf__{digest}"
+
+
+def test_an_exception_of_a_route_is_a_500_by_default(tmp_path: Path) -> None:
+    api = write_tree(
+        tmp_path / "api",
+        {"crash.py": "def handler(req, res):\n    raise LookupError('secret')\n"},
+    )
+    r = call_wsgi(routes(api), "GET", "/api/crash")
+    assert (r.status_code, b"secret" in r.data) == (500, False)
+
+
 def test_helpers_are_imported_the_ordinary_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -514,6 +531,15 @@ def test_helpers_are_imported_the_ordinary_way(
             ValueError,
             "api/a.py: expected functions named after methods or app, not both (GET"
             " and app); keep one way of answering",
+        ),
+        (
+            {
+                "a.py": "def GET(req, res): ...\ndef POST(req, res): ...\n"
+                "app = handler = GET"
+            },
+            ValueError,
+            "api/a.py: expected functions named after methods or app and handler, not"
+            " both (GET, POST and app and handler); keep one way of answering",
         ),
         (
             {"a.py": "def handler(req, res): ...\ndef app(req, res): ..."},
@@ -556,6 +582,7 @@ def test_helpers_are_imported_the_ordinary_way(
     ids=[
         "no-answer",
         "functions-and-app",
+        "functions-and-app-and-handler",
         "app-and-handler",
         "vercel-handler-class",
         "not-callable",
@@ -602,6 +629,7 @@ def test_an_import_error_names_the_file_and_chains_the_original(
     )
     assert type(caught.value.__cause__) is cause
     assert caught.value.path == str(api / "users" / "[id].py")
+    assert caught.value.name == module_name(api / "users" / "[id].py")
     assert module_name(api / "users" / "[id].py") not in sys.modules
 
 
