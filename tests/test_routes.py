@@ -7,6 +7,7 @@ through ``wsgiref.validate``.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -371,6 +372,28 @@ def test_a_path_that_is_not_utf8_matches_with_replacement_characters(
 def test_a_redirect_of_a_non_utf8_path_keeps_its_bytes(app: RoutesApp) -> None:
     r = call_wsgi(app, "GET", "/", environ_overrides={"PATH_INFO": "/api/users/\xff/"})
     assert (r.status_code, r.headers["Location"]) == (308, "/api/users/%FF")
+
+
+def test_uploaded_files_are_closed_once_the_route_has_answered(
+    tmp_path: Path,
+) -> None:
+    api = write_tree(
+        tmp_path / "api",
+        {
+            "upload.py": """
+                SEEN = []
+
+                def POST(req, res):
+                    SEEN.append(req.files["f"])
+                    res.send(req.files["f"].read())
+            """
+        },
+    )
+    app = routes(api)
+    r = call_wsgi(app, "POST", "/api/upload", data={"f": (io.BytesIO(b"hi"), "a.txt")})
+    assert r.data == b"hi"
+    [upload] = sys.modules[module_name(api / "upload.py")].SEEN
+    assert upload.stream.closed
 
 
 # -- mounted under a SCRIPT_NAME -----------------------------------------------------
