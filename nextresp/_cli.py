@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIEnvironment
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
     from ._routes import RoutesApp
 
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
+    if not text.isdigit() or int(text) > 65535:  # isdigit() leaves no sign
         raise argparse.ArgumentTypeError(
             f"expected a port number from 0 to 65535, not {text!r}"
         )
@@ -84,7 +84,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(format_table(app))
         return 0
-    return _dev(directory, args.prefix, args.port)
+    from werkzeug.serving import is_running_from_reloader
+
+    # werkzeug's reloader runs this twice: the first process watches the files and
+    # starts the second, which serves; the app the first is given never answers.
+    if is_running_from_reloader():
+        served = dev_app(directory, args.prefix, args.port)
+    else:
+        served = _Broken(directory)
+    _serve(served, directory, args.port)
+    return 0
 
 
 def _load(directory: str, prefix: str | None) -> RoutesApp | None:
@@ -115,31 +124,25 @@ def format_table(app: RoutesApp) -> str:
     return "\n".join(lines)
 
 
-def _dev(directory: str, prefix: str | None, port: int) -> int:
-    """Serve the tree with werkzeug's development server and reloader."""
-    from werkzeug.serving import is_running_from_reloader, run_simple
+def dev_app(directory: str, prefix: str | None, port: int) -> WSGIApplication:
+    """Return the app ``nextresp dev`` serves, having printed its table and URL.
 
-    app: RoutesApp | _Broken | None = None
-    if is_running_from_reloader():  # the process that serves; the first one watches
-        app = _load(directory, prefix)
-        if app is None:
-            # Keep serving, and watching: saving the fixed file restarts this process.
-            app = _Broken(directory)
-        else:
-            print(format_table(app), flush=True)
-        print(
-            f"nextresp dev: serving {directory} on http://127.0.0.1:{port}",
-            flush=True,
-        )
+    A tree that cannot be loaded prints why instead of the table, and is served by an
+    app that answers 500 until the fixed file is saved (the reloader restarts then).
+    """
+    app = _load(directory, prefix)
+    if app is not None:
+        print(format_table(app), flush=True)
+    print(f"nextresp dev: serving {directory} on http://127.0.0.1:{port}", flush=True)
+    return app or _Broken(directory)
+
+
+def _serve(app: WSGIApplication, directory: str, port: int) -> None:
+    """Serve ``app`` with werkzeug's development server and reloader."""
+    from werkzeug.serving import run_simple
+
     # werkzeug says itself, and exits with status 1, when the port is taken.
-    run_simple(
-        "127.0.0.1",
-        port,
-        app or _Broken(directory),
-        use_reloader=True,
-        extra_files=[directory],
-    )
-    return 0
+    run_simple("127.0.0.1", port, app, use_reloader=True, extra_files=[directory])
 
 
 class _Broken:

@@ -53,16 +53,17 @@ class FileRoute:
         """Return the parameters of the longest pattern matching ``path``, or None."""
         if not is_canonical(path):
             return None
-        subject = "" if path == "/" else path
+        # Every pattern starts with a static name, so none matches "/".
         for regex, segments in self.candidates:
-            found = regex.fullmatch(subject)
+            found = regex.fullmatch(path)
             if found is not None:
                 return _params(segments, found.groups())
         return None
 
     def params(self, environ: WSGIEnvironment) -> Params:
         """Return the parameters for the request's path; ``{}`` when none matches."""
-        raw = environ.get("PATH_INFO", "") or "/"
+        # Empty or absent (PEP 3333) is the root, which no pattern matches.
+        raw = environ.get("PATH_INFO", "")
         path = raw.encode("latin-1").decode("utf-8", "replace")
         return self.match(path) or {}
 

@@ -40,12 +40,13 @@ class MethodDispatch:
         self.allow = allow
         first = next(iter(functions.values()))
         self.__module__ = _names_of(first)[0] or __name__
+        # The last part of each name only: Flask names a view's endpoint after this
+        # qualified name, and refuses dots there.
         names = (
-            f"{method}={_names_of(func)[1].rpartition('.')[2] or type(func).__name__}"
+            f"{method}={_names_of(func)[1].rpartition('.')[2]}"
             for method, func in functions.items()
         )
-        # Flask names a view's endpoint after it, and refuses dots there.
-        self.__qualname__ = f"api_methods({', '.join(names)})".replace(".", "_")
+        self.__qualname__ = f"api_methods({', '.join(names)})"
 
     def __call__(self, req: ApiRequest, res: ApiResponse, **params: Any) -> object:
         func = self.functions.get(req.method)

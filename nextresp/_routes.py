@@ -72,7 +72,7 @@ class RoutesApp:
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
-        raw = environ.get("PATH_INFO", "") or "/"
+        raw = environ.get("PATH_INFO") or "/"  # PEP 3333: empty or absent at the root
         path = raw.encode("latin-1").decode("utf-8", "replace")
         found = self.table.match(path)
         if found is None:
@@ -104,7 +104,7 @@ class RoutesApp:
         target = canonical_path(raw).encode("latin-1")
         script = environ.get("SCRIPT_NAME", "").encode("latin-1")
         location = quote(script.rstrip(b"/") + target, safe=_PATH_SAFE)
-        query = environ.get("QUERY_STRING", "")
+        query = environ.get("QUERY_STRING")
         if query:
             location += "?" + quote(query.encode("latin-1"), safe=_QUERY_SAFE)
         # As a handler's res.redirect(308, ...) answers: an empty body.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import http.client
 import os
 import socket
@@ -14,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from nextresp._cli import main
+from nextresp._cli import dev_app, main
+
+from .support import call_wsgi
 
 TREE = {
     "api/hello.py": "def handler(req, res):\n    res.json({'name': 'Next.js'})\n",
@@ -161,6 +164,24 @@ def test_usage_errors_in_process(
         assert (out, err.count("\n"), err.split(": ")[1]) == ("", 1, "error")
 
 
+@pytest.mark.parametrize("port", ["-1", "65536", "70000", "http", "3000.0", ""])
+def test_a_port_outside_0_to_65535_is_a_usage_error(
+    port: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as caught:
+        main(["dev", "--port", port, "api"])
+    assert caught.value.code == 2
+    assert capsys.readouterr() == (
+        "",
+        "nextresp dev: error: argument --port: expected a port number from 0 to"
+        f" 65535, not {port!r} (see nextresp dev --help)\n",
+    )
+
+
 def test_a_broken_tree_in_process(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -186,6 +207,65 @@ def test_no_route_directory_is_a_usage_error(tmp_path: Path) -> None:
 def test_the_console_script_is_registered() -> None:
     [script] = entry_points(group="console_scripts", name="nextresp")
     assert script.value == "nextresp._cli:main"
+
+
+# -- nextresp --help -------------------------------------------------------------------
+
+HELP = {
+    "nextresp": """\
+usage: nextresp [-h] COMMAND ...
+
+Serve a directory of route files as Next.js serves pages/api.
+
+positional arguments:
+  COMMAND
+    routes    print the routes of DIR in the order they are matched
+    dev       serve DIR on 127.0.0.1, restarting when a file changes
+
+options:
+  -h, --help  show this help message and exit
+""",
+    "routes": """\
+usage: nextresp routes [-h] [--prefix PREFIX] [DIR]
+
+print the routes of DIR in the order they are matched
+
+positional arguments:
+  DIR              the route directory (default: api if it exists, else
+                   pages/api)
+
+options:
+  -h, --help       show this help message and exit
+  --prefix PREFIX  the URL prefix (default: / and the directory's name)
+""",
+    "dev": """\
+usage: nextresp dev [-h] [--prefix PREFIX] [--port PORT] [DIR]
+
+serve DIR on 127.0.0.1, restarting when a file changes
+
+positional arguments:
+  DIR              the route directory (default: api if it exists, else
+                   pages/api)
+
+options:
+  -h, --help       show this help message and exit
+  --prefix PREFIX  the URL prefix (default: / and the directory's name)
+  --port PORT      the port to listen on (default: 3000)
+""",
+}
+
+
+@pytest.mark.parametrize("command", list(HELP))
+def test_help_is_one_screen_and_status_0(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    args = ["--help"] if command == "nextresp" else [command, "--help"]
+    with pytest.raises(SystemExit) as caught:
+        main(args)
+    assert caught.value.code == 0
+    assert capsys.readouterr() == (HELP[command], "")
 
 
 # -- nextresp dev --------------------------------------------------------------------
@@ -273,3 +353,119 @@ def test_dev_fails_when_the_port_is_taken(project: Path) -> None:
         f"Port {port} is in use by another program. Either identify and stop that"
         " program, or start the server with a different port.\n"
     )
+
+
+BROKEN_BODY = (
+    b"The routes in api could not be loaded; the error is in the terminal."
+    b" Save the fixed file to reload.\n"
+)
+
+
+def test_dev_prints_the_table_and_the_url_and_serves_the_tree(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.syspath_prepend(str(project))
+    app = dev_app("api", None, 3000)
+    assert capsys.readouterr() == (
+        expected_table() + "nextresp dev: serving api on http://127.0.0.1:3000\n",
+        "",
+    )
+    response = call_wsgi(app, "GET", "/api/users/7")
+    assert (response.status_code, response.get_json()) == (
+        200,
+        {"id": "7", "name": "Ada"},
+    )
+
+
+def test_dev_serves_the_tree_under_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, {"routes/hello.py": "def GET(req, res):\n    res.send('hi')\n"})
+    monkeypatch.chdir(tmp_path)
+    app = dev_app("routes", "/v1", 8080)
+    assert capsys.readouterr() == (
+        "Route      Methods             File\n"
+        "---------  ------------------  ----\n"
+        "/v1/hello  GET, HEAD, OPTIONS  routes/hello.py\n"
+        "nextresp dev: serving routes on http://127.0.0.1:8080\n",
+        "",
+    )
+    assert call_wsgi(app, "GET", "/v1/hello").get_data() == b"hi"
+
+
+def test_dev_answers_500_while_the_tree_cannot_be_loaded(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"api/broken.py": "x = 1\n"})
+    monkeypatch.chdir(project)
+    app = dev_app("api", None, 3000)
+    assert capsys.readouterr() == (
+        "nextresp dev: serving api on http://127.0.0.1:3000\n",
+        "nextresp: error: api/broken.py: expected functions named after methods"
+        " (def GET(req, res)) or app = api_handler(...), not a module that answers"
+        " no request\n",
+    )
+    for method, path in [("GET", "/api/hello"), ("POST", "/elsewhere")]:
+        response = call_wsgi(app, method, path)
+        assert response.status_code == 500
+        assert response.headers.to_wsgi_list() == [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(BROKEN_BODY))),
+        ]
+        assert response.get_data() == BROKEN_BODY
+
+
+@contextmanager
+def taken_port(port: int = 0) -> Iterator[int]:
+    """Listen on ``port`` of 127.0.0.1 (any free one for 0), so no server can."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:  # another program has it already: just as taken
+            if exc.errno != errno.EADDRINUSE:
+                raise
+        else:
+            sock.listen()
+        yield sock.getsockname()[1] or port
+
+
+@pytest.mark.parametrize("wanted", [0, 65535], ids=["any-port", "highest-port"])
+def test_dev_in_process_fails_when_the_port_is_taken(
+    wanted: int,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Run in the test's own process, main() is the reloader's first process: it
+    # prints nothing of its own, and werkzeug says why it cannot listen.
+    monkeypatch.chdir(project)
+    with taken_port(wanted) as port, pytest.raises(SystemExit) as caught:
+        main(["dev", "--port", str(port)])
+    assert caught.value.code == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.endswith(
+        f"Port {port} is in use by another program. Either identify and stop that"
+        " program, or start the server with a different port.\n"
+    )
+
+
+def test_route_files_import_the_projects_modules_before_any_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As `python -m` does: the working directory comes first on sys.path.
+    write(tmp_path / "elsewhere", {"settings.py": "NAME = 'elsewhere'\n"})
+    project = write(
+        tmp_path / "project",
+        {
+            "settings.py": "NAME = 'project'\n",
+            "api/name.py": "from settings import NAME\n"
+            "def GET(req, res): ...\n"
+            "assert NAME == 'project', NAME\n",
+        },
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "elsewhere"))
+    monkeypatch.chdir(project)
+    assert main(["routes"]) == 0
+    assert capsys.readouterr().err == ""

@@ -175,6 +175,26 @@ def test_unexpected_exception_is_a_logged_bare_500(
     assert [type(e) for e in seen] == [LookupError]
 
 
+def test_an_unexpected_exception_is_text_for_a_text_client() -> None:
+    r = call_wsgi(make_app(), "GET", "/crash", headers={"Accept": "text/plain"})
+    assert (r.status_code, r.data) == (500, b"Internal Server Error")
+    assert r.headers["Content-Type"] == TEXT
+
+
+def test_an_unexpected_exception_is_text_without_problem_details() -> None:
+    app = flask.Flask(__name__)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/crash")
+    def crash() -> Any:
+        raise LookupError("secret detail")
+
+    init_app(app, problem_details=False)
+    r = call_wsgi(app, "GET", "/crash")
+    assert (r.status_code, r.data) == (500, b"Internal Server Error")
+    assert r.headers["Content-Type"] == TEXT
+
+
 def test_an_exception_flask_wraps_itself_is_a_bare_500(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -234,6 +234,16 @@ def test_same_sequence_through_api_handler_and_api_methods() -> None:
 # -- refused at the call -------------------------------------------------------------
 
 
+class Endpoint:
+    """A callable object: it has no ``__name__``."""
+
+    def __call__(self, req: ApiRequest, res: ApiResponse) -> None:
+        res.end()
+
+    def __repr__(self) -> str:
+        return "<Endpoint>"
+
+
 @pytest.mark.parametrize(
     ("names", "message"),
     [
@@ -246,6 +256,11 @@ def test_same_sequence_through_api_handler_and_api_methods() -> None:
             {"Put": put_user},
             "api_methods expected a method name or an option, not 'Put'; write"
             " PUT=put_user: method names are upper-case",
+        ),
+        (
+            {"get": Endpoint()},
+            "api_methods expected a method name or an option, not 'get'; write"
+            " GET=<Endpoint>: method names are upper-case",
         ),
         (
             {"FETCH": get_user},
@@ -261,7 +276,7 @@ def test_same_sequence_through_api_handler_and_api_methods() -> None:
         ),
         ({}, "api_methods needs at least one method, as in api_methods(GET=get_user)"),
     ],
-    ids=["lower-case", "mixed-case", "unknown", "methods-option", "none"],
+    ids=["lower-case", "mixed-case", "object", "unknown", "methods-option", "none"],
 )
 def test_bad_method_names_are_value_errors(names: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from importlib.metadata import version
 
+import pytest
+
 import nextresp
 
 
@@ -50,3 +52,20 @@ def test_the_flask_module_exports_init_app_only() -> None:
     import nextresp.flask
 
     assert nextresp.flask.__all__ == ["init_app"]
+
+
+def test_routes_is_imported_on_first_use_and_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nextresp._routes import routes
+
+    monkeypatch.delattr(nextresp, "routes")
+    assert "routes" not in vars(nextresp)
+    assert nextresp.routes is routes
+    assert vars(nextresp)["routes"] is routes  # later look-ups skip __getattr__
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError) as caught:
+        nextresp.route  # noqa: B018
+    assert str(caught.value) == "module 'nextresp' has no attribute 'route'"

@@ -882,6 +882,10 @@ def test_two_files_for_one_path_are_refused(
             "api/[a]b].py: parameter names may not hold brackets ('a]b'); rename it",
         ),
         (
+            ["[a[b].py"],
+            "api/[a[b].py: parameter names may not hold brackets ('a[b'); rename it",
+        ),
+        (
             ["[...path]/[id].py"],
             "api/[...path]/[id].py: a catch-all must be the last part of the URL, but"
             " '[...path]' is followed by '[id]'; only an index.py may sit in a"
@@ -918,6 +922,7 @@ def test_two_files_for_one_path_are_refused(
         "unclosed-bracket",
         "unopened-bracket-folder",
         "bracket-inside-a-param-name",
+        "opening-bracket-inside-a-param-name",
         "param-after-catch-all",
         "static-after-optional-catch-all",
         "dash-and-dot-differ",
@@ -1186,6 +1191,7 @@ def test_params_are_fresh_for_each_match(users: RouteTable) -> None:
         ("api", "/", "/", "/hello"),
         ("api", "", "/", "/hello"),
         ("api", "/ünïcode", "/ünïcode", "/ünïcode/hello"),
+        ("api", "/my api/v1", "/my api/v1", "/my api/v1/hello"),
     ],
     ids=[
         "directory-name",
@@ -1196,6 +1202,7 @@ def test_params_are_fresh_for_each_match(users: RouteTable) -> None:
         "root",
         "empty-is-root",
         "non-ascii",
+        "space",
     ],
 )
 def test_prefix(
@@ -1207,6 +1214,10 @@ def test_prefix(
     table = scan(root, prefix=prefix)
     assert (table.prefix, patterns(table)) == (expected_prefix, [pattern])
     assert matched(table, pattern) == (pattern, {})
+    [route] = table.routes
+    assert route.segments == tuple(
+        Segment(SegmentKind.STATIC, name) for name in pattern[1:].split("/")
+    )
 
 
 def test_index_at_the_root_prefix_serves_slash(tmp_path: Path) -> None:
@@ -1219,6 +1230,7 @@ def test_index_at_the_root_prefix_serves_slash(tmp_path: Path) -> None:
     [
         ("api", "prefix must start with '/', not 'api'; write '/api'"),
         ("/api/", "prefix must not end with '/', not '/api/'; write '/api'"),
+        ("/v1/X/", "prefix must not end with '/', not '/v1/X/'; write '/v1/X'"),
         ("/a//b", "prefix must not hold an empty segment ('//'), not '/a//b'"),
         (
             "/[tenant]",
@@ -1230,8 +1242,21 @@ def test_index_at_the_root_prefix_serves_slash(tmp_path: Path) -> None:
             "prefix must be static, without brackets, not '/api/x]'; put dynamic"
             " segments in folder names",
         ),
+        (
+            "/api/x[",
+            "prefix must be static, without brackets, not '/api/x['; put dynamic"
+            " segments in folder names",
+        ),
     ],
-    ids=["no-leading-slash", "trailing-slash", "empty-segment", "param", "bracket"],
+    ids=[
+        "no-leading-slash",
+        "trailing-slash",
+        "trailing-slash-after-x",
+        "empty-segment",
+        "param",
+        "closing-bracket",
+        "opening-bracket",
+    ],
 )
 def test_a_bad_prefix_is_refused(tmp_path: Path, prefix: str, message: str) -> None:
     with pytest.raises(ValueError, match="prefix") as caught:
@@ -1251,15 +1276,36 @@ def test_the_file_systems_root_mounts_at_the_root() -> None:
     assert _default_prefix(Path("/")) == ()
 
 
-def test_a_directory_name_with_brackets_needs_a_prefix(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, ["hello.py"], "[tenant]")
+@pytest.mark.parametrize("name", ["[tenant]", "a[b", "a]b"])
+def test_a_directory_name_with_brackets_needs_a_prefix(
+    tmp_path: Path, name: str
+) -> None:
+    root = make_tree(tmp_path, ["hello.py"], name)
     with pytest.raises(ValueError, match="prefix") as caught:
         scan(root)
     assert str(caught.value) == (
-        "the directory's name '[tenant]' cannot be the URL prefix: a prefix is"
+        f"the directory's name {name!r} cannot be the URL prefix: a prefix is"
         " static, without brackets; pass prefix='/api', say"
     )
     assert patterns(scan(root, prefix="/t")) == ["/t/hello"]
+
+
+def test_file_names_that_are_not_utf8_sort_by_utf16_code_units(tmp_path: Path) -> None:
+    # On POSIX, a name that is not UTF-8 is read with lone surrogates (PEP 383),
+    # which UTF-16 can carry only with surrogatepass; they sort after U+D7FF.
+    root = make_tree(tmp_path, [])
+    names = ["a.py", os.fsdecode(b"b\xe9.py"), "b\ud7ff.py", "b\ue000.py"]
+    try:
+        for name in names:
+            (root / name).touch()
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("the file system refuses names that are not UTF-8")
+    assert patterns(scan(root)) == [
+        "/api/a",
+        "/api/b\ud7ff",
+        "/api/b\udce9",
+        "/api/b\ue000",
+    ]
 
 
 # -- The directory itself --------------------------------------------------------------

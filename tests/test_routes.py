@@ -7,7 +7,9 @@ through ``wsgiref.validate``.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import pickle
 import re
 import sys
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.test import create_environ
+from werkzeug.wrappers import Response
 
 from nextresp import routes
 from nextresp._routes import RoutesApp, module_name
@@ -299,6 +303,7 @@ def test_head_of_an_unknown_path_has_no_body(app: RoutesApp) -> None:
         ("/api/users/", "q=\xc3\xa9 x", "/api/users?q=%C3%A9%20x"),
         ("/api/users/caf\xc3\xa9/", "", "/api/users/caf%C3%A9"),
         ("/api/users/a?b#c%d/", "", "/api/users/a%3Fb%23c%25d"),
+        ("/api/users/a:b@c!$&'()*+,;=~/", "", "/api/users/a:b@c!$&'()*+,;=~"),
         ("/api/files/a//b/", "", "/api/files/a/b"),
         ("/api/docs/", "", "/api/docs"),
     ],
@@ -311,6 +316,7 @@ def test_head_of_an_unknown_path_has_no_body(app: RoutesApp) -> None:
         "raw-query-encoded",
         "utf8-encoded",
         "reserved-encoded",
+        "pchar-kept",
         "catch-all",
         "optional-catch-all",
     ],
@@ -337,6 +343,59 @@ def test_a_spelling_of_no_route_is_404_not_a_redirect(app: RoutesApp) -> None:
     assert call_wsgi(app, "GET", "/api/nothing/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "environ",
+    [{"PATH_INFO": ""}, {}],
+    ids=["empty", "absent"],
+)
+def test_an_empty_or_absent_path_info_is_the_root(
+    tmp_path: Path, environ: dict[str, str]
+) -> None:
+    # PEP 3333: PATH_INFO may be empty, or left out, for the application's root.
+    api = write_tree(tmp_path / "api", {"index.py": ECHO})
+    app = routes(api, prefix="/")
+    wsgi_environ = create_environ("/")
+    del wsgi_environ["PATH_INFO"]
+    wsgi_environ.update(environ)
+    r = Response.from_app(app, wsgi_environ)
+    assert (r.status_code, json.loads(r.data)["params"]) == (200, {})
+
+
+def test_a_path_that_is_not_utf8_matches_with_replacement_characters(
+    app: RoutesApp,
+) -> None:
+    # As werkzeug decodes request.path: each byte that is not UTF-8 becomes U+FFFD.
+    r = call_wsgi(app, "GET", "/api/files/a%FFb/%C3%A9")
+    assert json.loads(r.data)["params"] == {"path": ["a\ufffdb", "\u00e9"]}
+
+
+def test_a_redirect_of_a_non_utf8_path_keeps_its_bytes(app: RoutesApp) -> None:
+    r = call_wsgi(app, "GET", "/", environ_overrides={"PATH_INFO": "/api/users/\xff/"})
+    assert (r.status_code, r.headers["Location"]) == (308, "/api/users/%FF")
+
+
+def test_uploaded_files_are_closed_once_the_route_has_answered(
+    tmp_path: Path,
+) -> None:
+    api = write_tree(
+        tmp_path / "api",
+        {
+            "upload.py": """
+                SEEN = []
+
+                def POST(req, res):
+                    SEEN.append(req.files["f"])
+                    res.send(req.files["f"].read())
+            """
+        },
+    )
+    app = routes(api)
+    r = call_wsgi(app, "POST", "/api/upload", data={"f": (io.BytesIO(b"hi"), "a.txt")})
+    assert r.data == b"hi"
+    [upload] = sys.modules[module_name(api / "upload.py")].SEEN
+    assert upload.stream.closed
+
+
 # -- mounted under a SCRIPT_NAME -----------------------------------------------------
 
 
@@ -348,6 +407,32 @@ def test_a_mounted_tree_routes_on_path_info(app: RoutesApp) -> None:
 def test_a_mounted_tree_redirects_under_its_script_name(app: RoutesApp) -> None:
     r = call_wsgi(app, "GET", "/api/users/", base_url="http://localhost/m\u00e9/")
     assert (r.status_code, r.headers["Location"]) == (308, "/m%C3%A9/api/users")
+
+
+@pytest.mark.parametrize(
+    ("script_name", "location"),
+    [("/m/", "/m/api/users"), ("/m//", "/m/api/users"), ("", "/api/users")],
+    ids=["slash", "slashes", "empty"],
+)
+def test_a_redirect_under_a_script_name_has_one_slash_before_the_path(
+    app: RoutesApp, script_name: str, location: str
+) -> None:
+    # A mount point written with its slash still gives one slash between the two.
+    r = call_wsgi(
+        app,
+        "GET",
+        "/",
+        environ_overrides={"SCRIPT_NAME": script_name, "PATH_INFO": "/api/users/"},
+    )
+    assert (r.status_code, r.headers["Location"]) == (308, location)
+
+
+def test_a_redirect_without_script_name_or_query_string(app: RoutesApp) -> None:
+    # PEP 3333: both may be left out of the environ when they are empty.
+    environ = create_environ("/api/users/")
+    del environ["SCRIPT_NAME"], environ["QUERY_STRING"]
+    r = Response.from_app(app, environ)
+    assert (r.status_code, r.headers["Location"]) == (308, "/api/users")
 
 
 def test_a_tree_mounted_at_the_root_with_prefix(api: Path) -> None:
@@ -416,6 +501,22 @@ def test_module_names_are_stable_unique_and_derived_from_the_path(
     assert name.isidentifier()
 
 
+def test_a_path_that_is_not_utf8_is_hashed_as_its_bytes() -> None:
+    # On POSIX, os.fsdecode reads a name that is not UTF-8 with lone surrogates.
+    file = Path(os.fsdecode(b"/srv/api/caf\xe9.py"))
+    digest = hashlib.sha1(b"/srv/api/caf\xe9.py").hexdigest()[:8]
+    assert module_name(file) == f"nextresp_route_srv_api_caf__{digest}"
+
+
+def test_an_exception_of_a_route_is_a_500_by_default(tmp_path: Path) -> None:
+    api = write_tree(
+        tmp_path / "api",
+        {"crash.py": "def handler(req, res):\n    raise LookupError('secret')\n"},
+    )
+    r = call_wsgi(routes(api), "GET", "/api/crash")
+    assert (r.status_code, b"secret" in r.data) == (500, False)
+
+
 def test_helpers_are_imported_the_ordinary_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -453,6 +554,15 @@ def test_helpers_are_imported_the_ordinary_way(
             ValueError,
             "api/a.py: expected functions named after methods or app, not both (GET"
             " and app); keep one way of answering",
+        ),
+        (
+            {
+                "a.py": "def GET(req, res): ...\ndef POST(req, res): ...\n"
+                "app = handler = GET"
+            },
+            ValueError,
+            "api/a.py: expected functions named after methods or app and handler, not"
+            " both (GET, POST and app and handler); keep one way of answering",
         ),
         (
             {"a.py": "def handler(req, res): ...\ndef app(req, res): ..."},
@@ -495,6 +605,7 @@ def test_helpers_are_imported_the_ordinary_way(
     ids=[
         "no-answer",
         "functions-and-app",
+        "functions-and-app-and-handler",
         "app-and-handler",
         "vercel-handler-class",
         "not-callable",
@@ -541,6 +652,7 @@ def test_an_import_error_names_the_file_and_chains_the_original(
     )
     assert type(caught.value.__cause__) is cause
     assert caught.value.path == str(api / "users" / "[id].py")
+    assert caught.value.name == module_name(api / "users" / "[id].py")
     assert module_name(api / "users" / "[id].py") not in sys.modules
 
 

@@ -237,6 +237,12 @@ def test_a_file_route_decodes_the_path_as_a_wsgi_server_gives_it() -> None:
     assert repr(route) == "<FileRoute '/p/api/[id].py': 2 patterns>"
 
 
+def test_a_file_route_path_that_is_not_utf8_has_replacement_characters() -> None:
+    # As werkzeug decodes request.path: each byte that is not UTF-8 becomes U+FFFD.
+    route = FileRoute("/p/api/[id].py")
+    assert route.params({"PATH_INFO": "/api/a\xffb"}) == {"id": "a\ufffdb"}
+
+
 @pytest.mark.parametrize(
     "file",
     ["/p/api/users.py", "/p/api/[...x]/more.py", "/", "/[...x]/[id].py", "/[id].py"],
