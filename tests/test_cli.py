@@ -156,7 +156,7 @@ def test_usage_errors_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for args in (["serve"], ["routes"], ["dev", "--port", "-1"]):
+    for args in ([], ["serve"], ["routes"], ["dev", "--port", "-1"]):
         with pytest.raises(SystemExit) as caught:
             main(args)
         assert caught.value.code == 2
@@ -192,6 +192,33 @@ def test_a_broken_tree_in_process(
         "",
         "nextresp: error: api/users/[id].py: expected the route file to import, not to"
         " raise ModuleNotFoundError: No module named 'not_a_module_anywhere'\n",
+    )
+
+
+def test_no_route_directory_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as caught:
+        main(["routes"])
+    assert caught.value.code == 2
+    assert capsys.readouterr() == (
+        "",
+        "nextresp: error: expected a route directory, but neither ./api nor"
+        " ./pages/api exists; pass DIR (see nextresp --help)\n",
+    )
+
+
+def test_the_directory_given_wins_over_api(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"pages/api/hello.py": "def GET(req, res): ...\n"})
+    monkeypatch.chdir(project)
+    assert main(["routes", "pages/api"]) == 0
+    assert capsys.readouterr().out == (
+        "Route       Methods             File\n"
+        "----------  ------------------  ----\n"
+        "/api/hello  GET, HEAD, OPTIONS  api/hello.py\n"
     )
 
 
@@ -408,7 +435,7 @@ def test_dev_answers_500_while_the_tree_cannot_be_loaded(
     )
     for method, path in [("GET", "/api/hello"), ("POST", "/elsewhere")]:
         response = call_wsgi(app, method, path)
-        assert response.status_code == 500
+        assert response.status == "500 Internal Server Error"
         assert response.headers.to_wsgi_list() == [
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Content-Length", str(len(BROKEN_BODY))),
@@ -430,9 +457,14 @@ def taken_port(port: int = 0) -> Iterator[int]:
         yield sock.getsockname()[1] or port
 
 
-@pytest.mark.parametrize("wanted", [0, 65535], ids=["any-port", "highest-port"])
+@pytest.mark.parametrize(
+    ("wanted", "option"),
+    [(0, True), (65535, True), (3000, False)],
+    ids=["any-port", "highest-port", "default-port"],
+)
 def test_dev_in_process_fails_when_the_port_is_taken(
     wanted: int,
+    option: bool,
     project: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -441,7 +473,7 @@ def test_dev_in_process_fails_when_the_port_is_taken(
     # prints nothing of its own, and werkzeug says why it cannot listen.
     monkeypatch.chdir(project)
     with taken_port(wanted) as port, pytest.raises(SystemExit) as caught:
-        main(["dev", "--port", str(port)])
+        main(["dev", "--port", str(port)] if option else ["dev"])
     assert caught.value.code == 1
     out, err = capsys.readouterr()
     assert out == ""

@@ -218,6 +218,14 @@ def test_the_handler_is_named_after_its_functions() -> None:
     assert user.methods == ("GET", "HEAD", "OPTIONS", "PUT")
 
 
+def test_a_handler_built_here_is_named_after_its_functions() -> None:
+    def get(req: ApiRequest, res: ApiResponse) -> None: ...
+    def post(req: ApiRequest, res: ApiResponse) -> None: ...
+
+    handler = api_methods(GET=get, POST=post)
+    assert repr(handler) == f"<api_handler {__name__}.api_methods(GET=get, POST=post)>"
+
+
 def test_same_sequence_through_api_handler_and_api_methods() -> None:
     def answer(req: ApiRequest, res: ApiResponse) -> None:
         res.status(202).set_header("X-A", "1").send("hi")
