@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import subprocess
@@ -26,6 +27,19 @@ def call_wsgi(
     """
     client = Client(validator(app), use_cookies=kwargs.pop("use_cookies", True))
     return client.open(path, method=method, buffered=True, **kwargs)
+
+
+def fetch(
+    address: str, method: str, path: str, headers: dict[str, str] | None = None
+) -> tuple[http.client.HTTPResponse, bytes]:
+    """Send one request to a live server on ``address`` and read the whole answer."""
+    connection = http.client.HTTPConnection(address, timeout=10)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response, response.read()
+    finally:
+        connection.close()
 
 
 ROOT = Path(__file__).resolve().parent.parent

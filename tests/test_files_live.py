@@ -6,7 +6,6 @@ PEP 3333: a file goes out from its current position, through the server's
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from .files_app import DATA
-from .support import gunicorn
+from .support import fetch, gunicorn
 
 HOSTS = ["", "/flask", "/werkzeug"]
 SKIPS = {"none": 0, "read": 5, "readline": DATA.index(b"\n") + 1, "peek": 0}
@@ -37,18 +36,8 @@ def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, bool]]:
         yield address, sendfile == "sendfile"
 
 
-def fetch(address: str, path: str) -> tuple[http.client.HTTPResponse, bytes]:
-    connection = http.client.HTTPConnection(address, timeout=10)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response, response.read()
-    finally:
-        connection.close()
-
-
 def stats(address: str) -> dict[str, int]:
-    _response, body = fetch(address, "/stats")
+    _response, body = fetch(address, "GET", "/stats")
     counts: dict[str, int] = json.loads(body)
     return counts
 
@@ -72,7 +61,7 @@ def test_exactly_the_rest_of_a_partly_read_file_is_sent(
     server: tuple[str, bool], host: str, skip: str
 ) -> None:
     address, _sendfile = server
-    r, body = fetch(address, f"{host}/file?skip={skip}")
+    r, body = fetch(address, "GET", f"{host}/file?skip={skip}")
     rest = DATA[SKIPS[skip] :]
     assert r.status == 200
     assert r.headers["Content-Length"] == str(len(rest))
@@ -85,7 +74,7 @@ def test_the_server_sends_the_file_itself_when_it_can(
 ) -> None:
     address, sendfile = server
     before = stats(address)["reads"]
-    r, body = fetch(address, f"{host}/file?skip=read")
+    r, body = fetch(address, "GET", f"{host}/file?skip=read")
     assert (r.status, body) == (200, DATA[5:])
     reads = stats(address)["reads"] - before
     if sendfile:
@@ -100,6 +89,6 @@ def test_close_callbacks_a_host_registers_after_the_view_run(
 ) -> None:
     address, _sendfile = server
     before = stats(address)["cleanups"]
-    r, body = fetch(address, f"{host}/file")
+    r, body = fetch(address, "GET", f"{host}/file")
     assert (r.status, body) == (200, DATA)
     assert settled(address, "cleanups", before + 1) == before + 1

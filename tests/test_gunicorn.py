@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 from collections.abc import Iterator
 
@@ -11,7 +10,7 @@ import pytest
 from examples.thing import AUTH
 
 from .live_app import DATA_FILE
-from .support import gunicorn
+from .support import fetch, gunicorn
 
 
 @pytest.fixture(scope="module", params=["sync", "gthread"])
@@ -26,18 +25,6 @@ def server(request: pytest.FixtureRequest) -> Iterator[str]:
         f"--threads={threads}",
     ) as (address, _log):
         yield address
-
-
-def fetch(
-    address: str, method: str, path: str, headers: dict[str, str] | None = None
-) -> tuple[http.client.HTTPResponse, bytes]:
-    connection = http.client.HTTPConnection(address, timeout=10)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response, response.read()
-    finally:
-        connection.close()
 
 
 def test_hello(server: str) -> None:

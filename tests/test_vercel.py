@@ -3,7 +3,6 @@ answers there, route parameters recovered from the path; and the recovery on its
 
 from __future__ import annotations
 
-import http.client
 import json
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from nextresp import api_handler
 from nextresp._file_route import FileRoute, exporting_file, file_route
 
 from . import vercel_runtime
-from .support import ROOT, call_wsgi
+from .support import ROOT, call_wsgi, fetch
 
 TREE = ROOT / "examples" / "api"
 LUKE = {
@@ -34,18 +33,6 @@ UNAUTHORIZED = {
     "status": 401,
     "detail": "Authentication required",
 }
-
-
-def fetch(
-    address: str, method: str, path: str, headers: dict[str, str] | None = None
-) -> tuple[http.client.HTTPResponse, bytes]:
-    connection = http.client.HTTPConnection(address, timeout=10)
-    try:
-        connection.request(method, path, headers=headers or {})
-        response = connection.getresponse()
-        return response, response.read()
-    finally:
-        connection.close()
 
 
 # Each function file of the tree, with requests as Vercel routes them to it: the
