@@ -7,6 +7,7 @@ from ._errors import ApiError, error_response_for
 from ._events import Event, encode_event
 from ._handler import api_handler
 from ._methods import api_methods
+from ._options import ApiOptions
 from ._request import ApiRequest
 from ._response import ApiResponse
 
@@ -17,6 +18,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "ApiError",
+    "ApiOptions",
     "ApiRequest",
     "ApiResponse",
     "Cors",

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header
 
 from . import _json
+from ._bodies import TEXT_PLAIN
 from ._headers import (
     HeadersLike,
     check_headers,
@@ -20,8 +21,8 @@ from ._headers import (
     lines_of,
     merge_vary,
 )
-from ._response import TEXT_PLAIN, ApiResponse, status_line
-from ._status import check_status, reason_phrase
+from ._response import ApiResponse
+from ._status import check_status, reason_phrase, status_line
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment

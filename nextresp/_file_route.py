@@ -23,15 +23,14 @@ import sys
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from ._route_scan import check_path, parse_segment
 from ._route_table import (
     Params,
     Segment,
     SegmentKind,
-    _check_path,
-    _compile,
-    _params,
-    _segment,
+    compile_segments,
     is_canonical,
+    params_of,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ class FileRoute:
         for regex, segments in self.candidates:
             found = regex.fullmatch(path)
             if found is not None:
-                return _params(segments, found.groups())
+                return params_of(segments, found.groups())
         return None
 
     def params(self, environ: WSGIEnvironment) -> Params:
@@ -82,7 +81,7 @@ def _candidates(
     segments: list[Segment] = []
     for name in names:
         try:
-            segments.append(_segment(name, file))
+            segments.append(parse_segment(name, file))
         except ValueError:  # a name above the tree that cannot be a route's
             segments.clear()
     found = []
@@ -93,11 +92,11 @@ def _candidates(
         if tail[0].kind is not SegmentKind.STATIC:
             continue  # a tree's routes sit under a static folder (api/)
         try:
-            _check_path(tail, file)
+            check_path(tail, file)
         except ValueError:  # a catch-all before another name, a name used twice
             continue
         dynamic = tuple(s for s in tail if s.kind is not SegmentKind.STATIC)
-        found.append((_compile(tail), dynamic))
+        found.append((compile_segments(tail), dynamic))
     return tuple(found)
 
 

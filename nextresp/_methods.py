@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Unpack
 
-from ._cors import Cors
-from ._handler import ApiHandler, HandlerFunc, _names_of, api_handler
-from ._request import DEFAULT_BODY_LIMIT
-from ._response import ApiResponse
+from ._handler import ApiHandler, HandlerFunc, handler_for
+from ._hosts import names_of
+from ._method_guard import answer_options
+from ._options import OPTION_NAMES, ApiOptions, OptionKeywords, options_of
 
 if TYPE_CHECKING:
     from ._request import ApiRequest
+    from ._response import ApiResponse
 
 #: The methods a route may answer, as Next.js's ``HTTP_METHODS`` lists them.
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH")
-_OPTIONS = (
-    "body_limit",
-    "etag",
-    "problem_details",
-    "propagate_exceptions",
-    "response_class",
-    "cors",
-)
+
+
+class MethodKeywords(OptionKeywords, total=False):
+    """What ``api_methods`` takes: a function per method, and the options."""
+
+    GET: HandlerFunc
+    HEAD: HandlerFunc
+    OPTIONS: HandlerFunc
+    POST: HandlerFunc
+    PUT: HandlerFunc
+    DELETE: HandlerFunc
+    PATCH: HandlerFunc
 
 
 class MethodDispatch:
@@ -39,11 +45,11 @@ class MethodDispatch:
         #: The methods answered, in the order ``Allow`` lists them.
         self.allow = allow
         first = next(iter(functions.values()))
-        self.__module__ = _names_of(first)[0] or __name__
+        self.__module__ = names_of(first)[0] or __name__
         # The last part of each name only: Flask names a view's endpoint after this
         # qualified name, and refuses dots there.
         names = (
-            f"{method}={_names_of(func)[1].rpartition('.')[2]}"
+            f"{method}={names_of(func)[1].rpartition('.')[2]}"
             for method, func in functions.items()
         )
         self.__qualname__ = f"api_methods({', '.join(names)})"
@@ -53,20 +59,13 @@ class MethodDispatch:
         if func is None and req.method == "HEAD":
             func = self.functions["GET"]  # werkzeug drops the body of a HEAD answer
         if func is None:  # OPTIONS: the guard lets only the methods in allow through
-            res.status(204).set_header("Allow", ", ".join(self.allow)).end()
+            answer_options(res, self.allow)
             return None
         return func(req, res, **params)
 
 
 def api_methods(
-    *,
-    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
-    etag: bool = True,
-    problem_details: bool = True,
-    propagate_exceptions: bool = False,
-    response_class: type[ApiResponse] = ApiResponse,
-    cors: Cors | None = None,
-    **functions: HandlerFunc,
+    *, options: ApiOptions | None = None, **keywords: Unpack[MethodKeywords]
 ) -> ApiHandler:
     """Answer each HTTP method with its own function: ``api_methods(GET=get_user)``.
 
@@ -78,10 +77,17 @@ def api_methods(
     OPTIONS among them. The options are those of :func:`api_handler` but
     ``methods``, which the keyword names give.
     """
+    given = {name: value for name, value in keywords.items() if name in OPTION_NAMES}
+    functions = {n: f for n, f in keywords.items() if n not in OPTION_NAMES}
+    return methods_handler(functions, options_of(options, given, "api_methods"))
+
+
+def methods_handler(functions: Mapping[str, object], options: ApiOptions) -> ApiHandler:
+    """Return the handler of ``api_methods(**functions)`` with checked ``options``."""
     checked: dict[str, HandlerFunc] = {}
     for name, func in functions.items():
         _check_function(name, func)
-        checked[name] = func
+        checked[name] = func  # type: ignore[assignment]
     if not checked:
         raise ValueError(
             "api_methods needs at least one method, as in api_methods(GET=get_user)"
@@ -90,16 +96,7 @@ def api_methods(
     if "GET" in checked:
         answered.add("HEAD")
     allow = tuple(sorted(answered))
-    dispatch = MethodDispatch(checked, allow)
-    return api_handler(
-        methods=allow,
-        body_limit=body_limit,
-        etag=etag,
-        problem_details=problem_details,
-        propagate_exceptions=propagate_exceptions,
-        response_class=response_class,
-        cors=cors,
-    )(dispatch)
+    return handler_for(MethodDispatch(checked, allow), options, allow)
 
 
 def _check_function(name: str, func: object) -> None:
@@ -110,7 +107,7 @@ def _check_function(name: str, func: object) -> None:
         elif name.upper() in METHODS:
             fix = f"write {name.upper()}={_shown(func)}: method names are upper-case"
         else:
-            fix = f"the methods are {', '.join(METHODS)} and the options {_OPTIONS}"
+            fix = f"the methods are {', '.join(METHODS)} and the options {OPTION_NAMES}"
         raise ValueError(
             f"api_methods expected a method name or an option, not {name!r}; {fix}"
         )

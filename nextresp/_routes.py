@@ -11,17 +11,19 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Unpack
 from urllib.parse import quote
 
-from ._cors import Cors, add_cors_headers
+from ._cors import add_cors_headers
 from ._errors import error_response
-from ._handler import ApiHandler, api_handler
+from ._handler import ApiHandler, handler_for
 from ._headers import lines_of
-from ._methods import METHODS, api_methods
-from ._request import DEFAULT_BODY_LIMIT, ApiRequest
+from ._methods import METHODS, methods_handler
+from ._options import ApiOptions, OptionAttributes, OptionKeywords, options_of
+from ._request import ApiRequest
 from ._response import ApiResponse
-from ._route_table import Route, RouteTable, canonical_path, scan
+from ._route_scan import scan
+from ._route_table import Route, RouteTable, canonical_path
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -35,7 +37,7 @@ _NOT_IN_NAME = re.compile(r"\W", re.ASCII)
 _TAKEN = frozenset({"req", "res"})
 
 
-class RoutesApp:
+class RoutesApp(OptionAttributes):
     """The WSGI application :func:`routes` returns: a route table and its handlers.
 
     Strategy: the table (``_route_table``) knows nothing of modules or WSGI, so
@@ -47,21 +49,15 @@ class RoutesApp:
         self,
         table: RouteTable,
         handlers: dict[Route, ApiHandler],
-        *,
-        problem_details: bool,
-        response_class: type[ApiResponse] = ApiResponse,
-        cors: Cors | None = None,
+        options: ApiOptions,
     ) -> None:
         #: The routes, in the order they are tried.
         self.table = table
         #: The handler that answers each route.
         self.handlers = handlers
-        #: Whether the 404 of an unknown path is problem details.
-        self.problem_details = problem_details
-        #: The class of the 404 and 308 answers, which renders the 404's body.
-        self.response_class = response_class
-        #: The CORS configuration the 404 and 308 answers follow, or None.
-        self.cors = cors
+        #: The tree's options: those of its files' handlers, and of the 404 and 308
+        #: answers (``problem_details``, ``response_class``, ``cors``).
+        self.options = options
 
     def __repr__(self) -> str:
         return (
@@ -77,8 +73,9 @@ class RoutesApp:
         found = self.table.match(path)
         if found is None:
             unmatched = self._unmatched(environ, raw, path)
-            if self.cors is not None:
-                add_cors_headers(self.cors, lines_of(unmatched.headers), environ)
+            cors = self.options.cors
+            if cors is not None:
+                add_cors_headers(cors, lines_of(unmatched.headers), environ)
             return unmatched(environ, start_response)
         route, params = found
         req = ApiRequest.lazy(environ)
@@ -91,14 +88,15 @@ class RoutesApp:
 
     def _unmatched(self, environ: WSGIEnvironment, raw: str, path: str) -> ApiResponse:
         """Redirect a non-canonical spelling of a route with 308; else 404."""
+        options = self.options
         if self.table.redirect_target(path) is None:
             return error_response(
                 404,
                 None,
                 [],
                 environ,
-                problem_details=self.problem_details,
-                response_class=self.response_class,
+                problem_details=options.problem_details,
+                response_class=options.response_class,
             )
         # The canonical path of the bytes received: only slashes change.
         target = canonical_path(raw).encode("latin-1")
@@ -108,19 +106,15 @@ class RoutesApp:
         if query:
             location += "?" + quote(query.encode("latin-1"), safe=_QUERY_SAFE)
         # As a handler's res.redirect(308, ...) answers: an empty body.
-        return self.response_class.blank().redirect(308, location)
+        return options.response_class.blank().redirect(308, location)
 
 
 def routes(
     directory: str | os.PathLike[str],
     *,
     prefix: str | None = None,
-    body_limit: int | str | None = DEFAULT_BODY_LIMIT,
-    etag: bool = True,
-    problem_details: bool = True,
-    propagate_exceptions: bool = False,
-    response_class: type[ApiResponse] = ApiResponse,
-    cors: Cors | None = None,
+    options: ApiOptions | None = None,
+    **keywords: Unpack[OptionKeywords],
 ) -> RoutesApp:
     """Serve every Python file under ``directory`` as Next.js serves ``pages/api``.
 
@@ -130,21 +124,13 @@ def routes(
     through ``app`` (or ``handler``): an :func:`api_handler`, or a plain
     ``def handler(req, res)``. The options are those of :func:`api_handler`, for
     the files that do not build their own ``api_handler``, and for the 404 of a
-    path no file serves.
+    path no file serves; as keywords or as ``options=ApiOptions(...)``.
 
     Raises ``ValueError`` naming the file for a tree Next.js would refuse, and for
     a file that answers no request or answers it twice; ``ImportError`` naming the
     file, chained to the original error, for a file that fails to import.
     """
-    options: dict[str, Any] = {
-        "body_limit": body_limit,
-        "etag": etag,
-        "problem_details": problem_details,
-        "propagate_exceptions": propagate_exceptions,
-        "response_class": response_class,
-        "cors": cors,
-    }
-    api_handler(**options)  # check them once, as api_handler words it
+    checked = options_of(options, keywords, "routes")
     table = scan(directory, prefix=prefix)
     handlers: dict[Route, ApiHandler] = {}
     for route in table.routes:
@@ -156,14 +142,8 @@ def routes(
                     f" which the handler takes as its own argument; rename [{name}]"
                 )
         module = _load(route.file, display)
-        handlers[route] = _handler_of(module, display, options)
-    return RoutesApp(
-        table,
-        handlers,
-        problem_details=problem_details,
-        response_class=response_class,
-        cors=cors,
-    )
+        handlers[route] = _handler_of(module, display, checked)
+    return RoutesApp(table, handlers, checked)
 
 
 def _display(table: RouteTable, route: Route) -> str:
@@ -212,9 +192,7 @@ def _load(file: Path, display: str) -> ModuleType:
     return module
 
 
-def _handler_of(
-    module: ModuleType, display: str, options: dict[str, Any]
-) -> ApiHandler:
+def _handler_of(module: ModuleType, display: str, options: ApiOptions) -> ApiHandler:
     """Return the handler a route module answers through, or say why there is none."""
     functions = {m: getattr(module, m) for m in METHODS if hasattr(module, m)}
     exported = {n: getattr(module, n) for n in ("app", "handler") if hasattr(module, n)}
@@ -230,7 +208,7 @@ def _handler_of(
         )
     if functions:
         try:
-            return api_methods(**functions, **options)
+            return methods_handler(functions, options)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"{display}: {exc}") from None
     if not exported:
@@ -246,4 +224,4 @@ def _handler_of(
             f"{display}: expected {name} to be an api_handler or a function"
             f" def {name}(req, res), not {value!r}"
         )
-    return api_handler(**options)(value)
+    return handler_for(value, options)

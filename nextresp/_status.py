@@ -60,3 +60,20 @@ _CLASS_NAMES = {
     4: "Client Error",
     5: "Server Error",
 }
+
+
+#: werkzeug's status line for each code used so far ("200 OK", "201 CREATED").
+_status_lines: dict[int, str] = {}
+
+
+def status_line(code: int) -> str:
+    """Return werkzeug's status line for ``code`` ("201 CREATED").
+
+    PERF: werkzeug builds the line anew on every assignment of a status.
+    """
+    line = _status_lines.get(code)
+    if line is None:
+        from werkzeug.wrappers import Response
+
+        line = _status_lines[code] = Response(status=code).status
+    return line

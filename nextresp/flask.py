@@ -5,17 +5,31 @@ Importing this module imports Flask; ``import nextresp`` never does.
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import flask
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
+from ._cors import add_cors_headers
 from ._errors import error_response, error_response_for
 from ._handler import logger
+from ._headers import lines_of
+from ._options import ApiOptions, OptionKeywords, options_of
 
 __all__ = ["init_app"]
 
+#: The options that shape an app's error answers; the others are each handler's.
+_APP_WIDE = ("problem_details", "response_class", "cors")
 
-def init_app(app: flask.Flask, /, *, problem_details: bool = True) -> None:
+
+def init_app(
+    app: flask.Flask,
+    /,
+    *,
+    options: ApiOptions | None = None,
+    **keywords: Unpack[OptionKeywords],
+) -> None:
     """Answer the app's errors as :func:`api_handler` answers a handler's.
 
     That is routing's 404 and 405 (with ``Allow``), ``abort(...)``, an
@@ -26,24 +40,44 @@ def init_app(app: flask.Flask, /, *, problem_details: bool = True) -> None:
     unless Flask propagates it (``PROPAGATE_EXCEPTIONS``, or testing or debug
     mode); Flask's ``got_request_exception`` signal is sent either way.
 
+    Of the options (keywords, or ``options=ApiOptions(...)``), those that shape an
+    error answer apply: ``problem_details``, ``response_class`` (whose
+    ``error_body`` renders every error) and ``cors`` (error answers to an allowed
+    origin carry the CORS headers, so a browser sees the 404, not a CORS failure).
+    The others belong to a handler, not to an app: a body limit is Flask's
+    ``MAX_CONTENT_LENGTH``, exceptions propagate by ``PROPAGATE_EXCEPTIONS``, and an
+    ``ETag`` is for answers that succeed; passing them here is a ``TypeError``.
+
     Strategy: the handlers are registered on ``HTTPException`` and ``Exception``,
     the most general keys Flask looks up, so the app's own ``errorhandler`` for a
     code or a more specific class still wins.
     """
     if not isinstance(app, flask.Flask):
         raise TypeError(f"init_app expected a Flask app, not {app!r}")
-    if not isinstance(problem_details, bool):
-        raise TypeError(
-            f"init_app option problem_details must be True or False, not"
-            f" {problem_details!r}"
-        )
+    for name in keywords:
+        if name not in _APP_WIDE and name in OptionKeywords.__annotations__:
+            raise TypeError(
+                f"init_app option {name} applies to a handler, not to a whole Flask"
+                f" app; the app-wide options are {', '.join(_APP_WIDE)} (give"
+                f" {name} to api_handler, or use Flask's own configuration)"
+            )
+    try:
+        checked = options_of(options, keywords, "init_app")
+    except (TypeError, ValueError) as exc:  # worded for the call the user made
+        message = str(exc).replace("api_handler option", "init_app option", 1)
+        raise type(exc)(message) from None
 
     def http_error(error: HTTPException) -> Response:
         if isinstance(error, InternalServerError) and error.original_exception:
             # Flask wrapped an exception it has logged: a bare 500, as below.
-            return _bare_500(problem_details)
-        environ = flask.request.environ
-        return error_response_for(error, environ, problem_details=problem_details)
+            return _bare_500(checked)
+        response = error_response_for(
+            error,
+            flask.request.environ,
+            problem_details=checked.problem_details,
+            response_class=checked.response_class,
+        )
+        return _with_cors(checked, response)
 
     def unexpected(error: Exception) -> Response:
         propagate = app.config["PROPAGATE_EXCEPTIONS"]
@@ -62,13 +96,28 @@ def init_app(app: flask.Flask, /, *, problem_details: bool = True) -> None:
             request.path,
             exc_info=error,
         )
-        return _bare_500(problem_details)
+        return _bare_500(checked)
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected)
 
 
-def _bare_500(problem_details: bool) -> Response:
-    return error_response(
-        500, None, [], flask.request.environ, problem_details=problem_details
+def _bare_500(options: ApiOptions) -> Response:
+    response = error_response(
+        500,
+        None,
+        [],
+        flask.request.environ,
+        problem_details=options.problem_details,
+        response_class=options.response_class,
     )
+    return _with_cors(options, response)
+
+
+def _with_cors(options: ApiOptions, response: Response) -> Response:
+    """Give an error answer the CORS headers its origin may have, as handlers do."""
+    if options.cors is not None:
+        add_cors_headers(
+            options.cors, lines_of(response.headers), flask.request.environ
+        )
+    return response

@@ -44,6 +44,18 @@ def fetch(
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
+def run_mypy(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``mypy --strict`` on ``code`` as a user's project would, from the root."""
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file=", "--strict", "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 _ESCAPE = re.compile(r"\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|.)")
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder
 
 from nextresp import ApiResponse, Event, api_handler, encode_event
-from nextresp._events import HEARTBEAT
+from nextresp._event_stream import HEARTBEAT
 from nextresp._response import ResponseAlreadySent
 
 from .support import Call, plain_id

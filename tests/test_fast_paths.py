@@ -17,8 +17,8 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from nextresp import ApiRequest, ApiResponse, _json
+from nextresp._etag import SMALL_BODY, etag_for
 from nextresp._headers import lines_of
-from nextresp._response import SMALL_BODY, etag_for
 
 from .support import call_wsgi
 

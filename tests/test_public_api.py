@@ -13,6 +13,7 @@ import nextresp
 def test_all_is_pinned_and_sorted() -> None:
     assert nextresp.__all__ == [
         "ApiError",
+        "ApiOptions",
         "ApiRequest",
         "ApiResponse",
         "Cors",

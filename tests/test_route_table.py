@@ -13,16 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from nextresp._route_scan import _default_prefix, scan
 from nextresp._route_table import (
     Params,
     Route,
     RouteTable,
     Segment,
     SegmentKind,
-    _default_prefix,
     canonical_path,
     is_canonical,
-    scan,
 )
 
 

@@ -7,13 +7,11 @@ small handler, as a user's project would.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from .support import ROOT
+from .support import run_mypy
 
 HANDLER = textwrap.dedent(
     """
@@ -30,11 +28,5 @@ HANDLER = textwrap.dedent(
 
 def test_json_bodies_for_send_pass_mypy_strict() -> None:
     pytest.importorskip("mypy")
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file=", "--strict", "-c", HANDLER],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_mypy(HANDLER)
     assert result.returncode == 0, result.stdout

@@ -1,0 +1,194 @@
+"""``ApiOptions``: the settings of handlers and route trees, checked once, passed whole.
+
+Every entry point (``api_handler``, ``api_methods``, ``routes``, ``flask.init_app``)
+takes the same keywords, builds one ``ApiOptions`` from them where it is called, and
+hands that object down; nothing below an entry point reads a keyword again. A new
+option is a field here and a key of ``OptionKeywords``, and every entry point has it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, TypedDict
+
+from ._cors import Cors
+from ._request import DEFAULT_BODY_LIMIT
+from ._response import ApiResponse
+from ._sizes import parse_size
+
+
+class OptionKeywords(TypedDict, total=False):
+    """The options as keywords: what each entry point accepts besides its own."""
+
+    body_limit: int | str | None
+    etag: bool
+    problem_details: bool
+    propagate_exceptions: bool
+    response_class: type[ApiResponse]
+    cors: Cors | None
+
+
+#: The names of the options, in the order they are documented.
+OPTION_NAMES = tuple(OptionKeywords.__annotations__)
+
+
+@dataclasses.dataclass(frozen=True, slots=True, init=False)
+class ApiOptions:
+    """How handlers answer: one value to share across handlers and route trees.
+
+    ``api_handler``, ``api_methods``, ``routes`` and ``flask.init_app`` take these
+    as keywords, or as ``options=ApiOptions(...)`` with keywords on top::
+
+        shared = ApiOptions(cors=Cors(["https://app.example.com"]), body_limit="2mb")
+        app = routes("api", options=shared)
+        upload = api_handler(options=shared, body_limit="20mb")(receive_upload)
+
+    - ``body_limit``: the largest request body ``req.body`` reads, in bytes (1 MiB)
+      or as Next.js writes it (``"1mb"``, ``"500kb"``, 1024-based); ``None`` for no
+      limit of ours. Kept as a number of bytes.
+    - ``etag=False``: no automatic ``ETag`` and no automatic 304.
+    - ``problem_details=False``: every error body is plain text, never JSON.
+    - ``propagate_exceptions=True``: unexpected exceptions propagate to the server
+      or middleware (debuggers, error reporters) instead of becoming a bare 500.
+    - ``response_class``: an :class:`ApiResponse` subclass, the class of ``res`` and
+      of every error response; its ``json_dumps``, ``auto_etag`` and ``error_body``
+      apply.
+    - ``cors=Cors(origins=[...])``: pages from those origins may call the handler;
+      preflights are answered, and every answer carries the CORS headers.
+
+    Each value is checked here, once; a wrong one raises ``TypeError`` or
+    ``ValueError`` naming it.
+    """
+
+    body_limit: int | None
+    etag: bool
+    problem_details: bool
+    propagate_exceptions: bool
+    response_class: type[ApiResponse]
+    cors: Cors | None
+
+    def __init__(
+        self,
+        *,
+        body_limit: int | str | None = DEFAULT_BODY_LIMIT,
+        etag: bool = True,
+        problem_details: bool = True,
+        propagate_exceptions: bool = False,
+        response_class: type[ApiResponse] = ApiResponse,
+        cors: Cors | None = None,
+    ) -> None:
+        for option, value in (
+            ("etag", etag),
+            ("problem_details", problem_details),
+            ("propagate_exceptions", propagate_exceptions),
+        ):
+            if not isinstance(value, bool):
+                raise TypeError(
+                    f"api_handler option {option} must be True or False, not {value!r}"
+                )
+        limit = _body_limit(body_limit)
+        if not (
+            isinstance(response_class, type) and issubclass(response_class, ApiResponse)
+        ):
+            raise TypeError(
+                "api_handler option response_class must be a subclass of ApiResponse,"
+                f" not {response_class!r}"
+            )
+        if cors is not None and not isinstance(cors, Cors):
+            raise TypeError(
+                "api_handler option cors must be a Cors or None, as in"
+                f" cors=Cors(origins=['https://app.example.com']), not {cors!r}"
+            )
+        init = object.__setattr__  # the one place a frozen instance is written
+        init(self, "body_limit", limit)
+        init(self, "etag", etag)
+        init(self, "problem_details", problem_details)
+        init(self, "propagate_exceptions", propagate_exceptions)
+        init(self, "response_class", response_class)
+        init(self, "cors", cors)
+
+
+def _body_limit(body_limit: object) -> int | None:
+    """Return ``body_limit`` in bytes, or raise saying what a limit may be."""
+    limit = parse_size(body_limit) if isinstance(body_limit, str) else body_limit
+    if body_limit is not None and (type(limit) is not int or limit < 0):
+        error = (
+            TypeError
+            if type(body_limit) is not int and not isinstance(body_limit, str)
+            else ValueError
+        )
+        raise error(
+            "api_handler option body_limit must be a number of bytes (an int >= 0),"
+            f" a size such as '1mb' or '500kb', or None, not {body_limit!r}"
+        )
+    return limit  # type: ignore[return-value]
+
+
+#: The options of an entry point given none.
+DEFAULT_OPTIONS = ApiOptions()
+
+
+def options_of(
+    options: ApiOptions | None, keywords: Mapping[str, Any], caller: str
+) -> ApiOptions:
+    """Return the options an entry point was called with: ``options``, then keywords.
+
+    A keyword given beside ``options`` replaces that field, so a shared value can be
+    adjusted for one handler. ``caller`` names the entry point in messages.
+    """
+    for name in keywords:
+        if name not in OPTION_NAMES:
+            raise TypeError(
+                f"{caller}() got an unexpected keyword argument {name!r}; its options"
+                f" are {', '.join(OPTION_NAMES)}"
+            )
+    if options is None:
+        return ApiOptions(**keywords) if keywords else DEFAULT_OPTIONS
+    if not isinstance(options, ApiOptions):
+        raise TypeError(
+            f"{caller} option options must be an ApiOptions, as in"
+            f" options=ApiOptions(etag=False), not {options!r}"
+        )
+    return dataclasses.replace(options, **keywords) if keywords else options
+
+
+class OptionAttributes:
+    """Each option read as an attribute of what it configures: ``handler.body_limit``.
+
+    Handlers and route trees kept their options as attributes before ``ApiOptions``
+    existed; they still read that way, and ``options`` holds them all.
+    """
+
+    #: Every option, as one value.
+    options: ApiOptions
+
+    @property
+    def body_limit(self) -> int | None:
+        """The largest request body ``req.body`` reads, in bytes; None for no limit."""
+        return self.options.body_limit
+
+    @property
+    def etag(self) -> bool:
+        """Whether bodies get an automatic ``ETag`` and matching requests a 304."""
+        return self.options.etag
+
+    @property
+    def problem_details(self) -> bool:
+        """Whether error bodies are problem details (else plain text)."""
+        return self.options.problem_details
+
+    @property
+    def propagate_exceptions(self) -> bool:
+        """Whether unexpected exceptions propagate instead of becoming a bare 500."""
+        return self.options.propagate_exceptions
+
+    @property
+    def response_class(self) -> type[ApiResponse]:
+        """The class of ``res`` and of the error responses."""
+        return self.options.response_class
+
+    @property
+    def cors(self) -> Cors | None:
+        """Which other origins may call, or None."""
+        return self.options.cors
