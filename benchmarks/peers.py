@@ -178,7 +178,7 @@ _FLOOR_401_HEADERS = [
 
 def floor_seed(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
     if environ["REQUEST_METHOD"] == "DELETE" and not environ.get("HTTP_AUTHORIZATION"):
-        start_response("401 UNAUTHORIZED", _FLOOR_401_HEADERS[:])
+        start_response("401 Unauthorized", _FLOOR_401_HEADERS[:])
         return [PROBLEM_401]
     return _floor_json(start_response, SEED)
 

@@ -29,11 +29,11 @@ __all__ = ["ApiResponse", "ResponseAlreadySent", "StatusLine"]
 
 
 class StatusLine(str, Generic[_R]):
-    """werkzeug's status line (``"201 CREATED"``) that can also be called to set it.
+    """The status line (``"201 Created"``) that can also be called to set it.
 
     Strategy: werkzeug's ``Response.__init__`` assigns ``self.status``, so ``status``
     must stay a property. Its getter returns this ``str`` subclass, which compares,
-    prints and formats as werkzeug's status line while ``res.status(201)`` sets the
+    prints and formats as the status line while ``res.status(201)`` sets the
     status and returns the response for chaining.
     """
 
@@ -80,14 +80,17 @@ class ApiResponse(FramedResponse):
 
     @property
     def status(self) -> StatusLine[Self]:
-        """The status line as werkzeug gives it; call it to set the status and chain."""
+        """The status line (``"201 Created"``); call it to set the status and chain."""
         line: StatusLine[Self] = StatusLine(self._status)
         line._response = self
         return line
 
     @status.setter
     def status(self, value: str | int | HTTPStatus) -> None:
-        self._status, self._status_code = self._clean_status(value)
+        if (type(value) is int or isinstance(value, HTTPStatus)) and 100 <= value < 600:
+            self._status, self._status_code = status_line(int(value)), int(value)
+        else:  # a line of the caller's, or a code werkzeug names "UNKNOWN"
+            self._status, self._status_code = self._clean_status(value)
 
     def _set_status(self, code: object) -> Self:
         if self._finished_by is not None:

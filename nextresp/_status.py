@@ -62,18 +62,17 @@ _CLASS_NAMES = {
 }
 
 
-#: werkzeug's status line for each code used so far ("200 OK", "201 CREATED").
+#: The status line of each code used so far ("200 OK", "201 Created").
 _status_lines: dict[int, str] = {}
 
 
 def status_line(code: int) -> str:
-    """Return werkzeug's status line for ``code`` ("201 CREATED").
+    """Return the status line of ``code`` (100 to 599): ``422 Unprocessable Content``.
 
-    PERF: werkzeug builds the line anew on every assignment of a status.
+    The reason phrase is `reason_phrase`'s, so a status line and a problem's ``title``
+    never disagree. PERF: each line is built once.
     """
     line = _status_lines.get(code)
     if line is None:
-        from werkzeug.wrappers import Response
-
-        line = _status_lines[code] = Response(status=code).status
+        line = _status_lines[code] = f"{code} {reason_phrase(code)}"
     return line

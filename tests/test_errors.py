@@ -226,7 +226,7 @@ def test_text_body_without_message_is_the_reason_phrase() -> None:
 def test_message_never_reaches_the_status_line_or_a_header(accept: str) -> None:
     err = ApiError(400, "bad\r\nSet-Cookie: stolen=1\r\n\r\n<html>")
     r = call_wsgi(raising_app(err), headers={"Accept": accept})
-    assert r.status == "400 BAD REQUEST"
+    assert r.status == "400 Bad Request"
     assert "Set-Cookie" not in r.headers
     assert sorted(name for name, _ in r.headers) == [
         "Content-Length",

@@ -831,7 +831,7 @@ def test_an_error_raised_after_sse_closes_the_source_and_answers() -> None:
         raise RuntimeError("changed my mind")
 
     (status, _headers), body = start(handler, headers={"Accept": "text/plain"})
-    assert status == "500 INTERNAL SERVER ERROR"
+    assert status == "500 Internal Server Error"
     assert read_all(body) == [b"Internal Server Error"]
     assert (source.pulled, source.closed) == (0, 1)
 

@@ -16,9 +16,10 @@ from werkzeug.http import generate_etag, quote_etag
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from nextresp import ApiRequest, ApiResponse, _json
+from nextresp import ApiError, ApiRequest, ApiResponse, _json
 from nextresp._etag import SMALL_BODY, etag_for
 from nextresp._headers import lines_of
+from nextresp._status import reason_phrase
 
 from .support import call_wsgi
 
@@ -95,8 +96,33 @@ def test_blank_response_is_what_the_constructor_makes() -> None:
 
 
 @pytest.mark.parametrize("code", range(200, 600))
-def test_status_lines_are_werkzeugs(code: int) -> None:
-    assert ApiResponse().status(code).status == Response(status=code).status
+def test_a_status_line_names_its_code_as_problems_title_it(code: int) -> None:
+    line = f"{code} {reason_phrase(code)}"
+    assert ApiResponse().status(code).status == line
+    res = ApiResponse()
+    res.status_code = code
+    assert res.status == line
+
+    if code >= 400:
+        error = ApiError(code).get_response()
+        assert error.status == line
+        assert error.get_json()["title"] == line.partition(" ")[2]
+
+
+@pytest.mark.parametrize(
+    ("code", "line"),
+    [
+        (200, "200 OK"),
+        (201, "201 Created"),
+        (304, "304 Not Modified"),
+        (413, "413 Content Too Large"),
+        (422, "422 Unprocessable Content"),
+        (500, "500 Internal Server Error"),
+        (599, "599 Server Error"),
+    ],
+)
+def test_status_lines_use_rfc_9110_names(code: int, line: str) -> None:
+    assert ApiResponse().status(code).status == line
 
 
 @pytest.mark.parametrize("body", [b"x", b'{"name":"Next.js"}', bytes(range(256)) * 50])

@@ -55,12 +55,12 @@ def test_status_refuses_bad_codes(
     assert res.status_code == 200
 
 
-def test_status_reads_as_werkzeug_status_line() -> None:
+def test_status_reads_as_the_status_line() -> None:
     res = ApiResponse(status=404)
-    assert res.status == "404 NOT FOUND"
+    assert res.status == "404 Not Found"
     assert isinstance(res.status, str)
-    assert f"{res.status}" == "404 NOT FOUND"
-    assert res.status.split() == ["404", "NOT", "FOUND"]
+    assert f"{res.status}" == "404 Not Found"
+    assert res.status.split() == ["404", "Not", "Found"]
 
 
 def test_status_property_assignment_still_works() -> None:
@@ -70,7 +70,7 @@ def test_status_property_assignment_still_works() -> None:
     res.status = "299 Custom"  # type: ignore[assignment]
     assert (res.status_code, res.status) == (299, "299 Custom")
     res.status_code = 201
-    assert res.status == "201 CREATED"
+    assert res.status == "201 Created"
 
 
 def test_werkzeug_constructor_and_force_type_keep_working() -> None:

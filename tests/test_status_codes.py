@@ -29,7 +29,7 @@ class Code(IntEnum):
 def test_status_takes_an_int_enum_member_as_its_value() -> None:
     res = ApiResponse.blank().status(Code.CREATED)
     assert (res.status_code, type(res.status_code)) == (201, int)
-    assert res.status == "201 CREATED"
+    assert res.status == "201 Created"
 
 
 def test_redirect_takes_an_int_enum_member_as_its_value() -> None:
