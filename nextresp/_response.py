@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import FileWrapper
 
 from . import _json
+from ._ai_stream import PartSource, send_ai_stream
 from ._cookies import clear_cookie_line, set_cookie_line
 from ._events import EventSource, EventStream
 from ._headers import (
@@ -33,6 +34,8 @@ from ._headers import (
     replace,
     setdefault,
 )
+from ._ndjson import ItemSource, send_ndjson
+from ._send_file import PathOrFile, SentFile, send_file
 from ._status import REDIRECT_CODES, check_status
 
 
@@ -222,6 +225,7 @@ class ApiResponse(Response):
     # ``from_app``) working without an ``__init__`` of ours.
     _finished_by: str | None = None
     _file: IO[bytes] | None = None
+    _sent_file: SentFile | None = None
     #: Whether the request came over HTTPS: ``api_handler`` sets it, and
     #: ``cookie(secure=None)`` reads it. A response made by hand says no.
     _https: bool = False
@@ -366,6 +370,45 @@ class ApiResponse(Response):
         replace(lines, "ETag", ())
         self.response = stream
         self._finished_by = "sse"
+        return self
+
+    def ndjson(self, items: ItemSource, /) -> Self:
+        """Stream ``items`` (an iterable or async iterable) as NDJSON, one per line.
+
+        Each item is encoded by ``json_dumps``; ``application/x-ndjson``, no
+        ``Content-Length``, no ``ETag``. The source is closed when the response is.
+        """
+        self._check_open("ndjson")
+        send_ndjson(self, items)
+        return self
+
+    def ai_stream(self, parts: PartSource, /) -> Self:
+        """Stream ``parts`` as the Vercel AI SDK's UI message stream (``useChat``).
+
+        ``parts`` yields ``str`` (answer text), parts from ``nextresp.ai`` or raw
+        chunks as mappings; the start, finish and ``[DONE]`` framing is added.
+        """
+        self._check_open("ai_stream")
+        send_ai_stream(self, parts)
+        return self
+
+    def send_file(
+        self,
+        path_or_file: PathOrFile,
+        /,
+        *,
+        download: bool | None = None,
+        filename: str | None = None,
+    ) -> Self:
+        """Send a file, answering ``Range`` (206/416) and conditional requests (304).
+
+        ``download=True`` asks the browser to save it (``filename`` names it, the
+        path's name by default); a missing path raises ``NotFound`` (404).
+        """
+        self._check_open("send_file")
+        self._sent_file = send_file(
+            self, path_or_file, download=download, filename=filename
+        )
         return self
 
     @overload
@@ -552,6 +595,10 @@ class ApiResponse(Response):
         ``api_handler`` calls it before a host can change the response's class (Flask
         does), and werkzeug calls it through ``get_wsgi_response``.
         """
+        sent = self._sent_file
+        if sent is not None:  # send_file(): ranges and conditions
+            self._sent_file = None
+            sent.finish(self, environ)
         if self._file is not None:
             self._use_server_file_wrapper(environ)
         code = self._status_code
