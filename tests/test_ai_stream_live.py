@@ -108,7 +108,11 @@ def test_every_part_type_reaches_the_sdk_as_its_chunk(server: str) -> None:
             "toolName": "weather",
             "input": {"city": "Nowhere"},
         },
-        {"type": "tool-output-error", "toolCallId": "call-2", "errorText": "No such city"},
+        {
+            "type": "tool-output-error",
+            "toolCallId": "call-2",
+            "errorText": "No such city",
+        },
         {"type": "finish-step"},
         {"type": "data-weather", "id": "w1", "data": {"city": "Paris", "celsius": 21}},
         {"type": "data-progress", "data": {"done": 1}, "transient": True},
@@ -135,7 +139,12 @@ def test_the_sdk_builds_the_message_useChat_shows(server: str) -> None:
     assert message["role"] == "assistant"
     assert message["metadata"] == {"model": "fake", "tokens": 7}
     assert message["parts"] == [
-        {"type": "reasoning", "id": "reasoning-1", "text": "Think first.", "state": "done"},
+        {
+            "type": "reasoning",
+            "id": "reasoning-1",
+            "text": "Think first.",
+            "state": "done",
+        },
         {"type": "text", "text": "Hello, wörld", "state": "done"},
         {"type": "step-start"},
         {

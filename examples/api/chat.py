@@ -58,8 +58,14 @@ def last_user_text(chat: Any) -> str:
     raise ApiError(400, "The chat has no user message")
 
 
-def answer(model: FakeModel) -> Iterator[str | ai.Reasoning | ai.Data]:
-    """Yield the parts of the answer; close the model's stream however it ends."""
+def answer(prompt: str) -> Iterator[str | ai.Reasoning | ai.Data]:
+    """Yield the parts of the answer; close the model's stream however it ends.
+
+    The model is called here, inside the generator, not in the handler: a generator
+    closed before it started skips its ``finally``, so whatever it opens must be
+    opened after the ``try`` can close it.
+    """
+    model = FakeModel(prompt)
     try:
         yield ai.Reasoning("The user wants an echo.")
         yield ai.Data("status", {"model": "fake"}, transient=True)
@@ -69,8 +75,7 @@ def answer(model: FakeModel) -> Iterator[str | ai.Reasoning | ai.Data]:
 
 
 def chat(req: ApiRequest, res: ApiResponse) -> None:
-    model = FakeModel(last_user_text(req.body))
-    res.ai_stream(answer(model))
+    res.ai_stream(answer(last_user_text(req.body)))
 
 
 app = api_methods(POST=chat)
