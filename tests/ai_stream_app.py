@@ -1,4 +1,4 @@
-"""Live: AI streams for the AI SDK's own client to read (tests/test_ai_stream_live.py)."""
+"""Live: AI streams for the AI SDK's own client to read (test_ai_stream_live.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``/api/chat`` example: a fake model streamed to ``useChat``, closed on leaving."""
+"""The ``/api/chat`` example: a fake model streamed to ``useChat``, closed early."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``res.ndjson``: one JSON text per line, streamed, its source closed as ``sse``'s is."""
+"""``res.ndjson``: one JSON text per line, its source closed as ``sse`` closes it."""
 
 from __future__ import annotations
 
