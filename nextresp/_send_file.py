@@ -70,12 +70,14 @@ class SentFile:
     def finish(self, res: ApiResponse, environ: WSGIEnvironment) -> None:
         """Answer the request's conditions: 200, 206, 304, 412 or 416."""
         lines = lines_of(res.headers)
-        if res.status_code != 200:  # the handler chose a status: send it as it is
+        if res.status_code != 200 or self.size is None:
+            # The handler chose a status, or the stream has no size and no
+            # validators: send it as it is (werkzeug would read it all to count it).
             return
         had_date = find(lines, "date") is not None
         try:
             res.make_conditional(
-                _counted_range(environ),
+                _counted_range(environ, self.size),
                 accept_ranges=self.ranges,
                 complete_length=self.size if self.ranges else None,
             )
@@ -105,13 +107,20 @@ class SentFile:
         res.response = [body]
 
 
-def _counted_range(environ: WSGIEnvironment) -> WSGIEnvironment:
-    """Return ``environ`` without its ``Range`` header if that is to be ignored."""
+def _counted_range(environ: WSGIEnvironment, size: int) -> WSGIEnvironment:
+    """Return ``environ`` with the ``Range`` header werkzeug is to answer, if any.
+
+    Without it when it is to be ignored; a suffix longer than the file asks for
+    the whole file (RFC 9110, section 14.1.2), which werkzeug would refuse.
+    """
     value = environ.get("HTTP_RANGE")
     if value is None or _EMPTY_SUFFIX.fullmatch(value):
         return environ
     parsed = parse_range_header(value)
     if parsed is not None and parsed.units == "bytes" and len(parsed.ranges) == 1:
+        start, _end = parsed.ranges[0]
+        if start < -size:
+            return {**environ, "HTTP_RANGE": "bytes=0-"}
         return environ
     return {key: item for key, item in environ.items() if key != "HTTP_RANGE"}
 
@@ -162,8 +171,8 @@ def _open(path_or_file: object) -> tuple[str | None, IO[bytes]]:
             raise TypeError(f"send_file() takes a str path, not {path!r}")
         try:
             file = open(path, "rb")  # noqa: SIM115 (closed with the response)
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            raise NotFound() from None
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, ValueError):
+            raise NotFound() from None  # ValueError: a NUL, which no file name holds
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
             file.close()  # a device or a pipe would never end
             raise NotFound()
