@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import random
 import threading
 import uuid
 from collections.abc import Iterator
@@ -136,17 +137,20 @@ def test_every_subscriber_gets_every_event_once_in_order(
         reader.start()
     batch = 10
     publishers = set()
-    # The dropping subscriber reads a third, leaves, and comes back with the id of
-    # the last event it saw, while publishing goes on.
-    first_part = total // 3
+    # The dropping subscriber leaves at random points and comes back each time with
+    # the id of the last event it saw, while publishing goes on.
+    cuts = sorted(random.Random(total).sample(range(1, total), 4))
     resumed: list[Subscriber] = []
 
     def drop_and_resume() -> None:
-        dropping.read(first_part)
-        dropping.close()
-        again = Subscriber.open(server, name, last_id=dropping.last_id)
-        resumed.append(again)
-        again.read(total - first_part)
+        current, seen = dropping, 0
+        for cut in [*cuts, total]:
+            current.read(cut - seen)
+            seen = cut
+            if cut < total:
+                current.close()
+                current = Subscriber.open(server, name, last_id=current.last_id)
+                resumed.append(current)
 
     dropper = threading.Thread(target=drop_and_resume)
     dropper.start()
@@ -159,7 +163,8 @@ def test_every_subscriber_gets_every_event_once_in_order(
         expected = list(range(total))
         for subscriber in subscribers:
             assert subscriber.received == expected, subscriber.worker
-        assert dropping.received + resumed[0].received == expected
+        assert len(resumed) == 4
+        assert [n for s in [dropping, *resumed] for n in s.received] == expected
         # Each subscriber got events that another worker published.
         assert all(publishers - {subscriber.worker} for subscriber in subscribers)
     finally:
