@@ -1,4 +1,4 @@
-"""The public submodules ``nextresp.ai`` and ``nextresp.redis`` export what the docs say."""
+"""The public submodules ``nextresp.ai`` and ``nextresp.redis`` and their exports."""
 
 from __future__ import annotations
 
