@@ -23,7 +23,7 @@ CHAT = {
 
 @pytest.fixture(autouse=True)
 def fast_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(FakeModel.__init__, "__kwdefaults__", {"delay": 0.0})
+    monkeypatch.setattr(FakeModel, "delay", 0.0)
     FakeModel.closed.clear()
 
 
@@ -44,6 +44,7 @@ def test_the_answer_is_the_fake_models_text() -> None:
     ]
     assert "".join(deltas) == "You said: Hi. That is all a fake model can say."
     assert [model.prompt for model in FakeModel.closed] == ["Hi"]
+    assert not FakeModel.closed[0].open
 
 
 def test_the_upstream_is_closed_when_the_client_leaves() -> None:
@@ -54,7 +55,7 @@ def test_the_upstream_is_closed_when_the_client_leaves() -> None:
     assert next(chunks) == b'data: {"type":"start"}\n\n'
     while b"text-delta" not in next(chunks):  # the model's first token
         pass
-    assert FakeModel.closed == []
+    assert list(FakeModel.closed) == []
     r.close()  # the client left in the middle of the answer
     assert [(model.prompt, model.open) for model in FakeModel.closed] == [("Hi", False)]
 
@@ -68,4 +69,4 @@ def test_a_chat_without_a_user_message_is_a_400(body: object) -> None:
     r = call_wsgi(app, "POST", "/api/chat", json=body)
     assert r.status_code == 400
     assert r.get_json()["detail"] == "The chat has no user message"
-    assert FakeModel.closed == []
+    assert list(FakeModel.closed) == []

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from nextresp import ApiError, ApiRequest, ApiResponse, ai, api_methods
 
@@ -24,12 +25,14 @@ logger = logging.getLogger(__name__)
 class FakeModel:
     """A stand-in for a model provider's streamed answer: tokens, then the end."""
 
-    #: Every upstream closed so far (tests read it to see the ``finally`` ran).
-    closed: list[FakeModel] = []  # noqa: RUF012 (a record shared on purpose)
+    #: The latest upstreams closed (tests read it to see the ``finally`` ran);
+    #: bounded, so a long-running demo does not keep every one.
+    closed: ClassVar[deque[FakeModel]] = deque(maxlen=100)
+    #: Seconds between tokens, as a model takes.
+    delay: ClassVar[float] = 0.02
 
-    def __init__(self, prompt: str, *, delay: float = 0.02) -> None:
+    def __init__(self, prompt: str) -> None:
         self.prompt = prompt
-        self.delay = delay
         self.open = True
 
     def tokens(self) -> Iterator[str]:
