@@ -45,6 +45,14 @@ PathOrFile = str | os.PathLike[str] | IO[bytes]
 _CHUNK_SIZE = 64 * 1024
 # A suffix range of zero bytes asks for nothing: unsatisfiable, not malformed.
 _EMPTY_SUFFIX = re.compile(r"bytes\s*=\s*-0+\s*")
+# The request headers make_conditional weighs (If-Range only with Range).
+_CONDITIONS = (
+    "HTTP_RANGE",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # What mimetypes calls an encoding is, sent as a file, the file's own type: a
 # Content-Encoding would make the browser unpack a download it was asked to save.
@@ -73,6 +81,14 @@ class SentFile:
         if res.status_code != 200 or self.size is None:
             # The handler chose a status, or the stream has no size and no
             # validators: send it as it is (werkzeug would read it all to count it).
+            return
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+            return
+        if not any(name in environ for name in _CONDITIONS):
+            # PERF: werkzeug's make_conditional costs four times the rest of the
+            # answer; with no condition and no range it would only add this.
+            if self.ranges:
+                setdefault(lines, "Accept-Ranges", "bytes")
             return
         had_date = find(lines, "date") is not None
         try:
