@@ -145,19 +145,24 @@ class EventChannel:
         """Return the events published after ``last_event_id``, as they come.
 
         ``last_event_id`` is the ``Last-Event-ID`` a reconnecting client sent (pass
-        the header as it is: None, or a value that is not one of our ids, starts
-        from the events published from now on). Without one, the subscription
-        starts at the stream's current end, read here, so no event published
-        after this call is missed.
+        the header as it is: None, a value that is not one of our ids, or one
+        ahead of the newest event, starts from the events published from now on).
+        The subscription then starts at the stream's current end, read here, so
+        no event published after this call is missed.
         """
         if last_event_id is not None and not isinstance(last_event_id, str):
             raise TypeError(
                 "subscribe() last_event_id must be a str (the Last-Event-ID header)"
                 f" or None, not {last_event_id!r} ({type(last_event_id).__name__})"
             )
+        newest = self._last_id()
         start = last_event_id.strip() if last_event_id is not None else None
         if start is None or not _ENTRY_ID.fullmatch(start):
-            start = self._last_id()
+            return Subscription(self, newest)
+        # An id ahead of the newest entry (another Redis's, or a forged one) would
+        # wait for ids to catch up with it, missing every event until then.
+        if _id_key(start) > _id_key(newest):
+            return Subscription(self, newest)
         return Subscription(self, start)
 
     def _last_id(self) -> str:
@@ -210,6 +215,11 @@ class Subscription:
     def close(self) -> None:
         self._closed = True
         self._pending.clear()
+
+
+def _id_key(entry_id: str) -> tuple[int, int]:
+    milliseconds, _, sequence = entry_id.partition("-")
+    return int(milliseconds), int(sequence)
 
 
 def _event_of(entry_id: bytes | str, fields: dict[Any, Any]) -> Event:

@@ -93,6 +93,15 @@ def test_a_last_event_id_that_is_not_ours_starts_from_now(
     assert take(subscription, 1) == [Event("new", id=entry)]
 
 
+def test_a_last_event_id_ahead_of_the_stream_starts_from_now(channel: Any) -> None:
+    newest = channel.publish("old")
+    milliseconds = int(newest.split("-")[0])
+    subscription = channel.subscribe(last_event_id=f"{milliseconds + 10**9}-0")
+    assert subscription.last_id == newest
+    entry = channel.publish("new")
+    assert take(subscription, 1) == [Event("new", id=entry)]
+
+
 def test_an_empty_stream_starts_at_the_beginning(channel: Any) -> None:
     subscription = channel.subscribe()
     assert subscription.last_id == "0-0"
