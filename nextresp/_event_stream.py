@@ -67,9 +67,9 @@ class EventStream:
         self._done = False
         self._pull: _Pull
         if isinstance(source, AsyncIterable):
-            self._pull = _AsyncPull(source, heartbeat)
+            self._pull = AsyncPull(source, heartbeat)
         elif heartbeat is None:
-            self._pull = _DirectPull(source)
+            self._pull = DirectPull(source)
         else:
             self._pull = _ThreadPull(source, heartbeat)
 
@@ -138,7 +138,7 @@ class _Pull(Protocol):
     def close(self) -> None: ...
 
 
-def _close_source(source: object, iterator: object) -> None:
+def close_source(source: object, iterator: object) -> None:
     """Close the iterator made from ``source``, then ``source`` itself, as each can."""
     try:
         if iterator is not source:
@@ -151,7 +151,7 @@ def _close_source(source: object, iterator: object) -> None:
             close()
 
 
-class _DirectPull:
+class DirectPull:
     def __init__(self, source: Iterable[EventLike]) -> None:
         self._source = source
         self._iterator = iter(source)
@@ -160,7 +160,7 @@ class _DirectPull:
         return True, next(self._iterator)
 
     def close(self) -> None:
-        _close_source(self._source, self._iterator)
+        close_source(self._source, self._iterator)
 
 
 _CLOSE = object()
@@ -242,7 +242,7 @@ class _ThreadPull:
             if not result[0]:
                 return
         try:
-            _close_source(self._source, self._iterator)
+            close_source(self._source, self._iterator)
         except Exception:
             logger.exception("closing an event source failed")
 
@@ -253,10 +253,10 @@ class _ThreadPull:
         if self._thread is not None:
             self._requests.put(_CLOSE)
         if not in_next:  # else the helper closes it when next() returns
-            _close_source(self._source, self._iterator)
+            close_source(self._source, self._iterator)
 
 
-class _AsyncPull:
+class AsyncPull:
     """Drive an asynchronous source on this thread's event loop, one item at a time.
 
     Strategy: WSGI wants a synchronous iterator, and the source may hold objects

@@ -8,13 +8,14 @@ depends on the request (304, the server's file wrapper, what HTTP forbids on 204
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING, Self
+from collections.abc import Callable, Iterable
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Self
 
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import FileWrapper
 
+from . import _json
 from ._bodies import (
     FILE_CHUNK_SIZE,
     TEXT_PLAIN,
@@ -29,6 +30,11 @@ from ._status import status_line
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
+
+
+#: The Cache-Control of a stream unless the handler set one: ``no-transform`` tells
+#: proxies and compression not to re-encode it, which would hold events back.
+STREAM_CACHE_CONTROL = "no-cache, no-transform"
 
 
 class ResponseAlreadySent(RuntimeError):
@@ -47,10 +53,31 @@ class FramedResponse(Response):
     #: ``If-None-Match`` on GET and HEAD with ``304 Not Modified``.
     auto_etag: bool = True
 
+    #: Encodes ``json()`` bodies: any callable from object to ``bytes`` or ``str``
+    #: (``orjson.dumps`` fits) that raises ``TypeError``/``ValueError`` on failure.
+    #: Wrap a plain function in ``staticmethod`` when setting it on a subclass.
+    json_dumps: ClassVar[_json.JsonDumps] = staticmethod(_json.dumps)
+
+    def error_body(self, problem: dict[str, Any], /) -> tuple[bytes, str]:
+        """Render the body of an error: ``problem`` is RFC 9457 problem details.
+
+        Return the body and its Content-Type. Every error a handler answers with
+        (an ``ApiError``, the method guard's 405, a ``routes()`` 404, the bare 500)
+        is rendered here whenever the client accepts JSON; a client that rules
+        JSON out gets the message as text. Override it in a subclass, given to
+        ``api_handler(response_class=...)``, to send another envelope, such as
+        Next.js's ``{"message": ...}``. The default sends ``problem`` as
+        ``application/problem+json``, encoded by ``json_dumps``.
+        """
+        body = _json.encode(type(self).json_dumps, problem, "error_body")
+        return body, "application/problem+json"
+
     # Class-level defaults keep instances made by werkzeug itself (``force_type``,
     # ``from_app``) working without an ``__init__`` of ours.
     _finished_by: str | None = None
     _file: IO[bytes] | None = None
+    # What a body source left for when the request is known (send_file's ranges).
+    _on_finalize: Callable[[WSGIEnvironment], None] | None = None
     #: Whether the request came over HTTPS: ``api_handler`` sets it, and
     #: ``cookie(secure=None)`` reads it. A response made by hand says no.
     _https: bool = False
@@ -151,17 +178,23 @@ class FramedResponse(Response):
         self._file = file
         return self
 
-    def _send_events(self, stream: Iterable[bytes]) -> Self:
-        """Stream server-sent events: no length, no ETag, nothing a proxy may hold."""
+    def _send_unbuffered(
+        self, stream: Iterable[bytes], content_type: str, helper: str
+    ) -> list[tuple[str, str]]:
+        """Stream ``stream`` item by item (events, NDJSON): return the header lines.
+
+        No length and no ETag, which a stream cannot know; ``STREAM_CACHE_CONTROL``
+        and ``X-Accel-Buffering: no`` (nginx would hold the stream back) unless set.
+        """
         lines = lines_of(self.headers)
-        replace(lines, "Content-Type", ["text/event-stream"])
-        setdefault(lines, "Cache-Control", "no-cache")
+        replace(lines, "Content-Type", [content_type])
+        setdefault(lines, "Cache-Control", STREAM_CACHE_CONTROL)
         setdefault(lines, "X-Accel-Buffering", "no")
         replace(lines, "Content-Length", ())
         replace(lines, "ETag", ())
         self.response = stream
-        self._finished_by = "sse"
-        return self
+        self._finished_by = helper
+        return lines
 
     # -- what depends on the request -----------------------------------------------
 
@@ -175,6 +208,10 @@ class FramedResponse(Response):
         ``api_handler`` calls it before a host can change the response's class (Flask
         does), and werkzeug calls it through ``get_wsgi_response``.
         """
+        pending = self._on_finalize
+        if pending is not None:
+            self._on_finalize = None
+            pending(environ)
         if self._file is not None:
             file, self._file = self._file, None
             wrapper = server_file_wrapper(file, environ, self._on_close)

@@ -1,8 +1,9 @@
 """``ApiResponse``: werkzeug's response with the chainable helpers of Next.js.
 
-This module holds what a handler calls. How a chosen body is framed and handed to
-the server is ``_framing``'s; body sources are ``_bodies``'s, redirects
-``_redirects``'s and cookies ``_cookies``'s.
+This module holds the helpers of every answer. The helpers that deliver streams and
+files are ``_delivery``'s; how a chosen body is framed and handed to the server is
+``_framing``'s; body sources are ``_bodies``'s, redirects ``_redirects``'s and
+cookies ``_cookies``'s.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import io
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from http import HTTPStatus
-from typing import Any, ClassVar, Generic, Self, TypeVar, overload
+from typing import Generic, Self, TypeVar, overload
 
 from . import _json
 from ._bodies import TEXT_PLAIN, SendBody, utf8
 from ._cookies import clear_cookie_line, set_cookie_line
-from ._event_stream import EventStream
-from ._events import EventSource
-from ._framing import FramedResponse, ResponseAlreadySent
+from ._delivery import DeliveryHelpers
+from ._framing import ResponseAlreadySent
 from ._headers import HeaderValue, check_name, check_values, lines_of, replace
 from ._redirects import redirect_of
 from ._status import _status_lines, check_status, status_line
@@ -44,7 +44,7 @@ class StatusLine(str, Generic[_R]):
         return self._response._set_status(code)
 
 
-class ApiResponse(FramedResponse):
+class ApiResponse(DeliveryHelpers):
     """A werkzeug ``Response`` with the chainable helpers of Next.js API routes.
 
     Every helper returns the response itself, so calls chain:
@@ -56,25 +56,6 @@ class ApiResponse(FramedResponse):
     line, ``res.status = 404`` and ``res.status_code`` still set it, ``res.headers``,
     ``res.data`` and ``res.get_json()`` work as documented by werkzeug.
     """
-
-    #: Encodes ``json()`` bodies: any callable from object to ``bytes`` or ``str``
-    #: (``orjson.dumps`` fits) that raises ``TypeError``/``ValueError`` on failure.
-    #: Wrap a plain function in ``staticmethod`` when setting it on a subclass.
-    json_dumps: ClassVar[_json.JsonDumps] = staticmethod(_json.dumps)
-
-    def error_body(self, problem: dict[str, Any], /) -> tuple[bytes, str]:
-        """Render the body of an error: ``problem`` is RFC 9457 problem details.
-
-        Return the body and its Content-Type. Every error a handler answers with
-        (an ``ApiError``, the method guard's 405, a ``routes()`` 404, the bare 500)
-        is rendered here whenever the client accepts JSON; a client that rules
-        JSON out gets the message as text. Override it in a subclass, given to
-        ``api_handler(response_class=...)``, to send another envelope, such as
-        Next.js's ``{"message": ...}``. The default sends ``problem`` as
-        ``application/problem+json``, encoded by ``json_dumps``.
-        """
-        body = _json.encode(type(self).json_dumps, problem, "error_body")
-        return body, "application/problem+json"
 
     # -- status --------------------------------------------------------------------
 
@@ -174,30 +155,6 @@ class ApiResponse(FramedResponse):
             f"end() takes a str or bytes body, not {body!r} ({type(body).__name__});"
             " use send() or json() for other bodies"
         )
-
-    def sse(
-        self,
-        events: EventSource,
-        /,
-        *,
-        heartbeat: float | None = 15.0,
-    ) -> Self:
-        """Stream ``events`` as server-sent events (``text/event-stream``).
-
-        ``events`` is an iterable, or an async iterable, of :class:`Event`, mappings
-        of its fields, or ``str`` (the data of one event). The response gets
-        ``Cache-Control: no-cache`` and ``X-Accel-Buffering: no`` unless set before,
-        no ``Content-Length`` and no ``ETag``. A comment opens the stream and is
-        sent again whenever the source is idle for ``heartbeat`` seconds (``None``:
-        no comments; a synchronous source is then pulled on the server's thread).
-        The source is closed when the response is: the client left, or the body
-        was never sent.
-        """
-        self._check_open("sse")
-        stream = EventStream(
-            events, heartbeat=heartbeat, json_dumps=type(self).json_dumps
-        )
-        return self._send_events(stream)
 
     @overload
     def redirect(self, url: str, /) -> Self: ...

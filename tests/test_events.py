@@ -371,7 +371,7 @@ def test_sse_sends_an_event_stream_with_its_headers() -> None:
     assert status == "200 OK"
     assert headers == [
         ("Content-Type", "text/event-stream"),
-        ("Cache-Control", "no-cache"),
+        ("Cache-Control", "no-cache, no-transform"),
         ("X-Accel-Buffering", "no"),
     ]
     assert read_all(body) == [b"data: one\n\n", b"event: n\ndata: 2\n\n"]
@@ -388,7 +388,7 @@ def test_sse_under_every_host(call: Call) -> None:
         "text/event-stream",
         b"data: a\n\ndata: b\n\n",
     )
-    assert r.headers["Cache-Control"] == "no-cache"
+    assert r.headers["Cache-Control"] == "no-cache, no-transform"
     assert "Content-Length" not in r.headers
     assert "ETag" not in r.headers
 

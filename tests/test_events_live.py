@@ -75,7 +75,7 @@ def test_the_stream_starts_with_its_headers(server: str) -> None:
         r = stream.response
         assert r.status == 200
         assert r.headers["Content-Type"] == "text/event-stream"
-        assert r.headers["Cache-Control"] == "no-cache"
+        assert r.headers["Cache-Control"] == "no-cache, no-transform"
         assert r.headers["X-Accel-Buffering"] == "no"
         assert r.headers["Transfer-Encoding"] == "chunked"
         assert r.headers["Content-Length"] is None

@@ -124,6 +124,7 @@ def test_other_spellings_are_redirected_308(path: str, location: str) -> None:
 
 def test_the_tree_serves_every_example() -> None:
     assert [route.pattern for route in app.table.routes] == [
+        "/api/chat",
         "/api/cookies",
         "/api/cors",
         "/api/hello",

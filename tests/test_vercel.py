@@ -60,6 +60,18 @@ REQUESTS: list[tuple[str, str, str, int, Any]] = [
     ("rate-limit.py", "GET", "/api/rate-limit", 200, 1),  # {"id": <a new UUID>}
     ("cookies.py", "GET", "/api/cookies", 200, b"Next.js=api-middleware!; "),
     (
+        "chat.py",
+        "GET",
+        "/api/chat",
+        405,
+        {
+            "type": "about:blank",
+            "title": "Method Not Allowed",
+            "status": 405,
+            "detail": "Method GET Not Allowed",
+        },
+    ),
+    (
         "webhook.py",
         "GET",
         "/api/webhook",
