@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 #: What ``files=`` takes for one field: ``(filename, content)``,
 #: ``(filename, content, content_type)``, or an open binary file.
-FileField = tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str] | IO[bytes]
+FileField = (
+    tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str] | IO[bytes]
+)
 
 
 class RequestOptions(TypedDict, total=False):
@@ -79,9 +81,7 @@ class Client:
             "http",
             "https",
         }:
-            raise ValueError(
-                f"base_url must be an http or https URL, not {base_url!r}"
-            )
+            raise ValueError(f"base_url must be an http or https URL, not {base_url!r}")
         #: The WSGI application requests go to.
         self.app: WSGIApplication = app
         self.base_url = base_url
@@ -200,14 +200,16 @@ def _builder(
         )
     if not isinstance(path, str) or not path.startswith("/"):
         raise ValueError(f"path must be a str starting with '/', not {path!r}")
-    headers = Headers(options.get("headers"))  # type: ignore[arg-type]
+    headers = Headers(options.get("headers"))
     cookies = options.get("cookies")
     if cookies:
         own = "; ".join(
             dump_cookie(name, value).partition(";")[0]
             for name, value in cookies.items()
         )
-        headers["Cookie"] = f"{own}; {headers['Cookie']}" if "Cookie" in headers else own
+        headers["Cookie"] = (
+            f"{own}; {headers['Cookie']}" if "Cookie" in headers else own
+        )
     data: Any = options.get("data")
     if "json" in options:
         if data is not None or "files" in options:
@@ -238,8 +240,8 @@ def _query(query: object) -> str:
         return ""
     if isinstance(query, str):
         return query.removeprefix("?")
-    pairs = query.items() if isinstance(query, Mapping) else query
-    return urlencode(list(pairs), doseq=True)  # type: ignore[arg-type]
+    pairs: Any = query.items() if isinstance(query, Mapping) else query
+    return urlencode(list(pairs), doseq=True)
 
 
 def _form(data: object) -> dict[str, Any]:

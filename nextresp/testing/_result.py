@@ -67,7 +67,7 @@ class Result:
         if isinstance(body, Stream):
             self._body = b"".join(body.first)
             self._stream = body.reader
-            if response.mimetype not in STREAMS:
+            if (response.mimetype or "") not in STREAMS:
                 self._read_to_end()
         else:
             self._body = response.get_data()
@@ -130,7 +130,7 @@ class Result:
         (``application/problem+json``); the body must be UTF-8 JSON with no
         NaN, infinity or member given twice.
         """
-        mimetype = self._response.mimetype
+        mimetype = self._response.mimetype or ""
         if not _checks.is_json_type(mimetype):
             hint = ""
             if mimetype == EVENT_STREAM:
@@ -154,7 +154,7 @@ class Result:
         return check_problem(
             self.status,
             self.headers.get("Content-Type"),
-            self._response.mimetype,
+            self._response.mimetype or "",
             self.data,
         )
 
@@ -171,10 +171,12 @@ class Result:
         unless the source was busy in ``next()`` at a timeout, when it runs as
         soon as that returns. A second call parses what was read again.
         """
-        self._expect(EVENT_STREAM, "events", "text/event-stream")
+        self._expect(frozenset({EVENT_STREAM}), "events", "text/event-stream")
         return self._collect(EventParser().feed, None, limit, timeout, "events")
 
-    def lines(self, *, limit: int | None = None, timeout: float | None = None) -> list[Any]:
+    def lines(
+        self, *, limit: int | None = None, timeout: float | None = None
+    ) -> list[Any]:
         """Read newline-delimited JSON values, as they come, then close the stream.
 
         As :meth:`events`, for ``application/x-ndjson`` (or ``application/jsonl``)
@@ -201,9 +203,8 @@ class Result:
     def _answer(self) -> str:
         return _checks.answer(self.status, self.headers.get("Content-Type"))
 
-    def _expect(self, mimetypes: str | frozenset[str], method: str, shown: str) -> None:
-        mimetype = self._response.mimetype
-        if mimetype == mimetypes or mimetype in mimetypes:
+    def _expect(self, mimetypes: frozenset[str], method: str, shown: str) -> None:
+        if (self._response.mimetype or "") in mimetypes:
             return
         raise AssertionError(
             f"expected {shown} to read with .{method}(), not {self._answer()}"

@@ -105,9 +105,8 @@ class EventParser:
         elif name == "id":
             if "\x00" not in value:  # the standard ignores such an id
                 self._fields["id"] = value
-        elif name == "retry":
-            if value.isascii() and value.isdigit():
-                self._fields["retry"] = int(value)
+        elif name == "retry" and value.isascii() and value.isdigit():
+            self._fields["retry"] = int(value)
         return None
 
     def _dispatch(self) -> ReceivedEvent | None:

@@ -1,8 +1,10 @@
-"""The pytest plugin: the ``nextresp_client`` fixture, registered by entry point.
+"""The pytest plugin of nextresp: the ``nextresp_client`` fixture.
 
-pytest loads this module in every run of an environment where nextresp is
-installed, before coverage starts measuring: so nextresp itself is imported only
-when a test asks for the fixture.
+Registered by the ``pytest11`` entry point, so a project that installed
+``nextresp[test]`` has the fixture with no ``conftest.py``. pytest imports this
+module in every run, before coverage starts measuring: it lives outside the
+``nextresp`` package, and imports nextresp only when a test asks for the fixture,
+so that measuring nextresp's own coverage still sees its imports run.
 """
 
 from __future__ import annotations
@@ -23,10 +25,9 @@ if TYPE_CHECKING:
 def nextresp_client() -> Iterator[Callable[..., Client]]:
     """Make test clients: ``nextresp_client(app_or_directory, **options)``.
 
-    Takes what :class:`nextresp.testing.Client` takes: an app, or the directory
-    of a route tree and ``routes()`` options. Every stream the clients left open
-    is closed when the test ends, so a source's ``finally`` runs then at the
-    latest.
+    Takes what ``nextresp.testing.Client`` takes: an app, or the directory of a
+    route tree and ``routes()`` options. Every stream the clients left open is
+    closed when the test ends, so a source's ``finally`` runs then at the latest.
     """
     from nextresp.testing import Client
 

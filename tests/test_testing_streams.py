@@ -1,0 +1,371 @@
+"""``nextresp.testing``: reading server-sent events and JSON lines, with timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+import pytest
+
+from nextresp import ApiError, Event, api_handler
+from nextresp.testing import Client, ReceivedEvent, StreamTimeout
+from nextresp.testing._streams import EventParser
+
+NEVER = threading.Event()  # never set: a source waiting on it waits until it times out
+
+
+class Ticks:
+    """An endless synchronous source that records that it was closed.
+
+    An iterator with ``close()`` rather than a generator: a generator closed before
+    it started skips its ``finally``, and an unread stream never starts its source.
+    """
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.closed = False
+
+    def __iter__(self) -> Ticks:
+        return self
+
+    def __next__(self) -> Event:
+        if self.n:
+            time.sleep(0.001)
+        self.n += 1
+        return Event({"n": self.n - 1}, event="tick", id=self.n - 1)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def sse_app(source: Any, **options: Any) -> Any:
+    @api_handler
+    def app(req: Any, res: Any) -> None:
+        res.sse(source, **options)
+
+    return app
+
+
+def ticks(count: int) -> list[ReceivedEvent]:
+    return [
+        ReceivedEvent(f'{{"n":{n}}}', event="tick", id=str(n)) for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("heartbeat", [15.0, None], ids=["heartbeat", "no-heartbeat"])
+def test_an_endless_stream_is_read_to_the_limit_and_closed(
+    heartbeat: float | None,
+) -> None:
+    source = Ticks()
+    r = Client(sse_app(source, heartbeat=heartbeat)).get("/")
+    assert r.events(limit=3, timeout=5.0) == ticks(3)
+    assert source.closed
+
+
+def test_an_endless_async_stream_is_read_to_the_limit_and_closed() -> None:
+    closed = []
+
+    async def counting() -> AsyncIterator[dict[str, int]]:
+        n = 0
+        try:
+            while True:
+                yield {"data": n}
+                n += 1
+                await asyncio.sleep(0.001)
+        finally:
+            closed.append(True)
+
+    @api_handler
+    async def app(req: Any, res: Any) -> None:
+        res.sse(counting())
+
+    assert Client(app).get("/").events(limit=2) == [
+        ReceivedEvent("0"),
+        ReceivedEvent("1"),
+    ]
+    assert closed == [True]
+
+
+def test_a_quiet_stream_times_out_with_what_it_sent() -> None:
+    def source() -> Iterator[str]:
+        yield "first"
+        NEVER.wait(10)
+        yield "late"
+
+    r = Client(sse_app(source())).get("/")
+    with pytest.raises(StreamTimeout) as info:
+        r.events(limit=2, timeout=0.2)
+    assert info.value.read == [ReceivedEvent("first")]
+    assert str(info.value) == (
+        "expected 2 events within 0.2 s, not 1 before the timeout:"
+        " [ReceivedEvent(data='first', event='message', id=None, retry=None)]"
+    )
+
+
+def test_a_source_that_blocks_without_heartbeats_times_out_too() -> None:
+    def source() -> Iterator[str]:
+        NEVER.wait(10)
+        yield "late"
+
+    r = Client(sse_app(source(), heartbeat=None)).get("/")
+    with pytest.raises(StreamTimeout, match=r"expected 1 events within 0.1 s, not 0"):
+        r.events(limit=1, timeout=0.1)
+
+
+def test_the_client_timeout_is_the_default() -> None:
+    r = Client(sse_app(Ticks()), timeout=0.1).get("/")
+    with pytest.raises(StreamTimeout, match=r"expected the stream to end within 0.1 s"):
+        r.events()
+
+
+def test_a_finite_stream_is_read_to_its_end_without_a_limit() -> None:
+    r = Client(sse_app(["a", "b"])).get("/")
+    assert r.events() == [ReceivedEvent("a"), ReceivedEvent("b")]
+
+
+def test_a_stream_that_ends_before_the_limit_gives_what_it_sent() -> None:
+    r = Client(sse_app(["a"])).get("/")
+    assert r.events(limit=5) == [ReceivedEvent("a")]
+
+
+def test_a_second_read_gives_what_was_read_again() -> None:
+    r = Client(sse_app(Ticks())).get("/")
+    assert r.events(limit=2) == ticks(2)
+    assert r.events() == ticks(2)
+    assert r.data.startswith(b':\n\nevent: tick\ndata: {"n":0}\nid: 0\n\n')
+
+
+def test_data_of_a_finite_stream_is_all_of_it() -> None:
+    r = Client(sse_app(["a"], heartbeat=None)).get("/")
+    assert r.data == b"data: a\n\n"
+
+
+def test_data_of_an_endless_stream_times_out() -> None:
+    r = Client(sse_app(Ticks()), timeout=0.1).get("/")
+    with pytest.raises(StreamTimeout, match=r"expected the body to end within 0.1 s"):
+        _ = r.data
+
+
+def test_a_source_that_fails_fails_the_read() -> None:
+    def source() -> Iterator[str]:
+        yield "a"
+        raise RuntimeError("the feed broke")
+
+    r = Client(sse_app(source())).get("/")
+    with pytest.raises(RuntimeError, match="the feed broke"):
+        r.events(limit=3)
+
+
+@pytest.mark.parametrize(
+    "close", ["result", "context", "client"], ids=["close", "with", "client-close"]
+)
+def test_an_unread_stream_is_closed_with_its_result_or_client(close: str) -> None:
+    source = Ticks()
+    client = Client(sse_app(source))
+    if close == "context":
+        with client.get("/"):
+            pass
+    elif close == "result":
+        client.get("/").close()
+    else:
+        client.get("/")
+        client.close()
+    assert source.closed
+
+
+def test_events_of_an_answer_that_is_not_a_stream_fail_saying_what_came() -> None:
+    @api_handler
+    def app(req: Any, res: Any) -> None:
+        raise ApiError(404)
+
+    with pytest.raises(AssertionError) as info:
+        Client(app).get("/").events(limit=1)
+    assert str(info.value) == (
+        "expected text/event-stream to read with .events(), not a 404 answer of"
+        " type 'application/problem+json' with the body"
+        ' b\'{"type":"about:blank","title":"Not Found","status":404}\''
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "error", "message"),
+    [
+        (0, ValueError, "limit must be 1 or more"),
+        (True, TypeError, "limit must be an int"),
+        (2.0, TypeError, "limit must be an int"),
+    ],
+    ids=["zero", "bool", "float"],
+)
+def test_a_bad_limit_is_refused(
+    limit: Any, error: type[Exception], message: str
+) -> None:
+    r = Client(sse_app(["a"])).get("/")
+    with pytest.raises(error, match=message):
+        r.events(limit=limit)
+
+
+def test_a_bad_timeout_of_a_read_is_refused() -> None:
+    r = Client(sse_app(["a"])).get("/")
+    with pytest.raises(ValueError, match="timeout must be a number of seconds above 0"):
+        r.events(timeout=0)
+
+
+def test_a_received_event_reads_its_data_as_json() -> None:
+    assert ReceivedEvent('{"a":[1]}').json == {"a": [1]}
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        (ReceivedEvent("NaN"), "expected the event's data to be strict JSON"),
+        (ReceivedEvent(None, retry=5), "expected an event with data, not"),
+    ],
+    ids=["nan", "no-data"],
+)
+def test_event_json_is_strict(event: ReceivedEvent, message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        _ = event.json
+
+
+# -- the event stream format, as EventSource reads it --------------------------
+
+
+def parse(chunks: Iterable[bytes]) -> list[ReceivedEvent]:
+    parser = EventParser()
+    return [event for chunk in chunks for event in parser.feed(chunk)]
+
+
+@pytest.mark.parametrize(
+    ("chunks", "events"),
+    [
+        ([b"data: a\n\n"], [ReceivedEvent("a")]),
+        ([b"data: a\ndata: b\n\n"], [ReceivedEvent("a\nb")]),
+        ([b"data:a\r\n\r\n"], [ReceivedEvent("a")]),
+        ([b"data:  two spaces\n\n"], [ReceivedEvent(" two spaces")]),
+        ([b"data\n\n"], [ReceivedEvent("")]),
+        ([b"data: a\r", b"\n\r\n"], [ReceivedEvent("a")]),
+        ([b"data: a\r\rdata: b\n\n"], [ReceivedEvent("a"), ReceivedEvent("b")]),
+        ([b"da", b"ta: ", b"a\n", b"\n"], [ReceivedEvent("a")]),
+        ([b"\xef\xbb\xbfdata: a\n\n"], [ReceivedEvent("a")]),
+        ([b"data: \xc3", b"\xa9\n\n"], [ReceivedEvent("é")]),
+        ([b":\n\n:hi\n\n"], []),
+        ([b"event: x\nid: 7\nretry: 100\ndata: a\n\n"],
+         [ReceivedEvent("a", event="x", id="7", retry=100)]),
+        ([b"id: 1\n\n"], [ReceivedEvent(None, id="1")]),
+        ([b"retry: 1s\nid: a\x00b\ndata: a\n\n"], [ReceivedEvent("a")]),
+        ([b"foo: bar\n\n"], []),
+        ([b"data: unfinished"], []),
+    ],
+    ids=[
+        "one", "two-lines", "crlf", "one-space-only", "no-colon", "crlf-split",
+        "cr-cr", "split-anywhere", "bom", "utf8-split", "comments", "all-fields",
+        "id-only", "bad-retry-and-id", "unknown-field", "unfinished",
+    ],
+)  # fmt: skip
+def test_the_parser_reads_as_event_source_does(
+    chunks: list[bytes], events: list[ReceivedEvent]
+) -> None:
+    assert parse(chunks) == events
+
+
+def test_an_event_stream_that_is_not_utf8_fails() -> None:
+    with pytest.raises(AssertionError, match="expected the event stream to be UTF-8"):
+        parse([b"data: \xff\n\n"])
+
+
+# -- JSON lines ---------------------------------------------------------------
+
+
+def ndjson_app(chunks: Iterable[bytes]) -> Any:
+    @api_handler
+    def app(req: Any, res: Any) -> None:
+        res.set_header("Content-Type", "application/x-ndjson").send(iter(chunks))
+
+    return app
+
+
+def test_json_lines_are_parsed_one_by_one() -> None:
+    r = Client(ndjson_app([b'{"a":1}\n', b"\n[2", b"]\r\n", b"3\n"])).get("/")
+    assert r.lines() == [{"a": 1}, [2], 3]
+
+
+def test_an_endless_json_lines_stream_is_read_to_the_limit_and_closed() -> None:
+    closed = []
+
+    def numbers() -> Iterator[bytes]:
+        n = 0
+        try:
+            while True:
+                yield b"%d\n" % n
+                n += 1
+        finally:
+            closed.append(True)
+
+    assert Client(ndjson_app(numbers())).get("/").lines(limit=3) == [0, 1, 2]
+    assert closed == [True]
+
+
+def test_a_quiet_json_lines_stream_times_out() -> None:
+    def slow() -> Iterator[bytes]:
+        yield b"1\n"
+        NEVER.wait(10)
+
+    r = Client(ndjson_app(slow())).get("/")
+    with pytest.raises(
+        StreamTimeout, match=r"expected 2 JSON lines within 0.1 s"
+    ) as info:
+        r.lines(limit=2, timeout=0.1)
+    assert info.value.read == [1]
+
+
+@pytest.mark.parametrize(
+    ("chunks", "message"),
+    [
+        ([b"1\n", b"{\n"], "expected line 2 to be strict JSON, not the body b'{'"),
+        ([b"1\n2"], "expected the JSON lines to end with a line break, not with b'2'"),
+    ],
+    ids=["bad-line", "unfinished"],
+)
+def test_bad_json_lines_fail(chunks: list[bytes], message: str) -> None:
+    r = Client(ndjson_app(chunks)).get("/")
+    with pytest.raises(AssertionError) as info:
+        r.lines()
+    assert str(info.value).startswith(message)
+
+
+def test_lines_of_another_type_fail() -> None:
+    r = Client(sse_app(["a"])).get("/")
+    with pytest.raises(AssertionError, match="expected application/x-ndjson to read"):
+        r.lines()
+
+
+# -- other bodies of unknown length -------------------------------------------
+
+
+def test_another_streamed_body_is_read_and_closed_by_the_request() -> None:
+    closed = []
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            yield b"a"
+            yield b"b"
+        finally:
+            closed.append(True)
+
+    r = Client(api_handler(lambda req, res: res.send(chunks()))).get("/")
+    assert closed == [True]
+    assert r.data == b"ab"
+
+
+def test_another_endless_body_fails_the_request_at_the_timeout() -> None:
+    def endless() -> Iterator[bytes]:
+        while True:
+            yield b"x"
+            time.sleep(0.001)
+
+    client = Client(api_handler(lambda req, res: res.send(endless())), timeout=0.1)
+    with pytest.raises(StreamTimeout, match=r"expected the body to end within 0.1 s"):
+        client.get("/")
