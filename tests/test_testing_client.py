@@ -474,6 +474,7 @@ def test_a_problem_equals_the_dict_of_its_members() -> None:
         "Problem({'type': 'about:blank', 'title': 'Not Found', 'status': 404})"
     )
     assert isinstance(r.problem, Problem)
+    assert len(r.problem) == 3
 
 
 @pytest.mark.parametrize(

@@ -369,3 +369,137 @@ def test_another_endless_body_fails_the_request_at_the_timeout() -> None:
     client = Client(api_handler(lambda req, res: res.send(endless())), timeout=0.1)
     with pytest.raises(StreamTimeout, match=r"expected the body to end within 0.1 s"):
         client.get("/")
+
+
+# -- the WSGI call, as a server makes it ---------------------------------------
+
+
+class Body:
+    """A WSGI body from chunks, whose ``close()`` may fail."""
+
+    def __init__(self, chunks: list[Any], fail_on_close: bool = False) -> None:
+        self.chunks = iter(chunks)
+        self.fail_on_close = fail_on_close
+        self.closed = False
+
+    def __iter__(self) -> Body:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self.chunks)
+
+    def close(self) -> None:
+        self.closed = True
+        if self.fail_on_close:
+            raise RuntimeError("close failed")
+
+
+def events_app(body: Body) -> Any:
+    def app(environ: dict[str, Any], start_response: Any) -> Body:
+        start_response("200 OK", [("Content-Type", "text/event-stream")])
+        return body
+
+    return app
+
+
+def test_an_app_may_start_the_response_in_its_body() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        yield b"late "
+        yield b"start"
+
+    assert Client(app).get("/").text == "late start"
+
+
+def test_what_an_app_writes_comes_first() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])(b"written, ")
+        return [b"returned"]
+
+    assert Client(app).get("/").text == "written, returned"
+
+
+def test_an_app_that_never_starts_the_response_fails() -> None:
+    body = Body([b"x"])
+    with pytest.raises(AssertionError, match="returned without calling start_response"):
+        Client(lambda environ, start_response: body).get("/")
+    assert body.closed
+
+
+def test_an_app_that_starts_twice_without_exc_info_fails() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+        start_response("200 OK", [])
+        yield b""
+        start_response("500 Oops", [])
+        yield b""
+
+    with pytest.raises(AssertionError, match="called start_response twice"):
+        Client(app).get("/")
+
+
+def test_an_app_may_replace_its_status_with_exc_info() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [])
+        start_response("500 Internal Server Error", [], (None, None, None))
+        return [b"failed"]
+
+    r = Client(app).get("/")
+    assert (r.status, r.text) == (500, "failed")
+
+
+def test_a_body_that_fails_before_starting_is_closed_and_re_raised() -> None:
+    def failing() -> Iterator[bytes]:
+        raise RuntimeError("no start")
+        yield b""
+
+    closed = Body([])
+
+    class App:
+        def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+            return self
+
+        def __iter__(self) -> Iterator[bytes]:
+            return failing()
+
+        def close(self) -> None:
+            closed.close()
+
+    with pytest.raises(RuntimeError, match="no start"):
+        Client(App()).get("/")
+    assert closed.closed
+
+
+def test_a_stream_whose_close_fails_fails_the_read() -> None:
+    body = Body([b"data: a\n\n"], fail_on_close=True)
+    r = Client(events_app(body)).get("/")
+    with pytest.raises(RuntimeError, match="close failed"):
+        r.events(limit=1)
+    assert body.closed
+
+
+def test_an_unread_stream_whose_close_fails_fails_the_close() -> None:
+    r = Client(events_app(Body([], fail_on_close=True))).get("/")
+    with pytest.raises(RuntimeError, match="close failed"):
+        r.close()
+
+
+def test_a_stream_of_str_chunks_fails_the_read() -> None:
+    r = Client(events_app(Body(["data: a\n\n"]))).get("/")
+    with pytest.raises(TypeError, match="expected the WSGI body to yield bytes"):
+        r.events()
+
+
+def test_json_lines_read_again_give_what_was_read() -> None:
+    r = Client(ndjson_app([b"1\n", b"2\n"])).get("/")
+    assert r.lines(limit=1) == [1]
+    assert r.lines() == [1]  # the stream was closed after the first line
+
+
+def test_json_lines_of_known_length_are_read_by_the_request() -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response(
+            "200 OK", [("Content-Type", "application/jsonl"), ("Content-Length", "4")]
+        )
+        return [b"1\n2\n"]
+
+    assert Client(app).get("/").lines() == [1, 2]

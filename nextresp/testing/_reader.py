@@ -37,32 +37,26 @@ class BodyReader:
         self._thread: threading.Thread | None = None
         # A next() was asked for and its answer not taken yet.
         self._pending = False
-        self._close_asked = False
         self._closed = threading.Event()
         self._close_error: BaseException | None = None
-        #: Whether the body ended, failed or was closed: no chunk will follow.
-        self.done = False
 
     def next(self, deadline: float) -> bytes | None:
         """Return the next chunk, or None at the end of the body.
 
         Raise ``TimeoutError`` when ``deadline`` (a ``time.monotonic()`` value)
-        passes first; the chunk asked for is then the next one returned.
-        Re-raise what the body raised.
+        passes first, after which only :meth:`close` may follow. Re-raise what
+        the body raised.
         """
-        if self.done:
-            return None
-        if not self._pending:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=contextvars.copy_context().run,
-                    args=(self._serve,),
-                    name="nextresp-testing-reader",
-                    daemon=True,
-                )
-                self._thread.start()
-            self._asks.put(_NEXT)
-            self._pending = True
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=contextvars.copy_context().run,
+                args=(self._serve,),
+                name="nextresp-testing-reader",
+                daemon=True,
+            )
+            self._thread.start()
+        self._asks.put(_NEXT)
+        self._pending = True
         try:
             kind, value = self._answers.get(
                 timeout=max(deadline - time.monotonic(), 0.0)
@@ -73,20 +67,15 @@ class BodyReader:
         if kind == "chunk":
             assert isinstance(value, bytes)
             return value
-        self.done = True
         if isinstance(value, BaseException):
             raise value
         return None
 
     def close(self, wait: float) -> None:
-        """Close the body; wait up to ``wait`` seconds for it when the helper is idle.
+        """Close the body, once; wait up to ``wait`` seconds when the helper is idle.
 
         Re-raise what the body's ``close()`` raised, when it ran in that time.
         """
-        if self._close_asked:
-            return
-        self._close_asked = True
-        self.done = True
         if self._thread is None:  # never read: close it here, as a server would
             self._close_body()
             self._closed.set()

@@ -34,17 +34,15 @@ T = TypeVar("T")
 
 
 class Stream:
-    """A body left open for a test to read: what was read before, and the rest."""
+    """A body left open for a test to read: what was read before, and the rest.
+
+    werkzeug's response keeps it as its ``response`` without iterating it; only
+    :class:`Result` reads it.
+    """
 
     def __init__(self, first: list[bytes], reader: BodyReader) -> None:
         self.first = first
         self.reader = reader
-
-    def __iter__(self) -> Stream:  # werkzeug's Response takes any iterable
-        return self
-
-    def __next__(self) -> bytes:
-        raise TypeError("read a test stream through its Result")
 
 
 class Result:
