@@ -208,6 +208,11 @@ def test_json_that_is_not_json_is_refused_at_the_call(value: float) -> None:
         Client(echo).post("/", json={"x": value})
 
 
+def test_json_of_a_type_json_lacks_is_a_type_error_at_the_call() -> None:
+    with pytest.raises(TypeError, match="json= must be JSON, strictly: Object of type"):
+        Client(echo).post("/", json={"x": object()})
+
+
 def test_json_and_data_together_are_a_type_error() -> None:
     with pytest.raises(TypeError, match="json= or data="):
         Client(echo).post("/", json={}, data=b"x")
@@ -216,6 +221,17 @@ def test_json_and_data_together_are_a_type_error() -> None:
 def test_data_bytes_are_sent_with_their_content_type() -> None:
     r = Client(echo).post("/", data=b"hi", headers={"Content-Type": "text/plain"})
     assert r.json["body"] == "hi"
+
+
+def test_content_type_sets_the_header_as_werkzeug_does() -> None:
+    r = Client(echo).post("/", data="hi", content_type="text/plain")
+    assert r.json["body"] == "hi"
+
+
+def test_client_headers_go_with_every_request_unless_replaced() -> None:
+    client = Client(echo, headers={"X-Test": "client"})
+    assert client.get("/").json["x"] == "client"
+    assert client.get("/", headers={"x-test": "request"}).json["x"] == "request"
 
 
 def test_a_data_mapping_is_sent_as_a_form() -> None:
@@ -337,6 +353,11 @@ def test_a_cookie_header_is_sent_with_the_jar() -> None:
     assert r.json == {"own": "2", "jar": "1"}
 
 
+def test_client_cookies_start_the_jar() -> None:
+    client = Client(session, cookies={"session": "given"})
+    assert client.get("/").json == {"session": "given"}
+
+
 def test_set_cookie_and_delete_cookie_edit_the_jar() -> None:
     client = Client(session)
     client.set_cookie("token", "abc")
@@ -368,6 +389,17 @@ def test_text_that_does_not_decode_fails() -> None:
     app = raw_app("200 OK", [("Content-Type", "text/plain")], b"\xff")
     with pytest.raises(AssertionError, match="to decode as 'utf-8'"):
         _ = Client(app).get("/").text
+
+
+@pytest.mark.parametrize(
+    ("headers", "content_type"),
+    [([("Content-Type", "text/csv")], "text/csv"), ([], None)],
+    ids=["given", "absent"],
+)
+def test_content_type_is_the_header_or_none(
+    headers: list[tuple[str, str]], content_type: str | None
+) -> None:
+    assert Client(raw_app("200 OK", headers, b"")).get("/").content_type == content_type
 
 
 def test_repr_names_status_and_type() -> None:

@@ -33,6 +33,7 @@ class RequestOptions(TypedDict, total=False):
     query: Mapping[str, Any] | Iterable[tuple[str, Any]] | str
     headers: Mapping[str, str] | Iterable[tuple[str, str]]
     cookies: Mapping[str, str]
+    content_type: str
     json: object
     data: bytes | str | Mapping[str, Any]
     files: Mapping[str, FileField]
@@ -49,8 +50,10 @@ class Client:
     ``routes(path, **route_options)``. Every request goes through the app's WSGI
     call, as a server makes it, and Set-Cookie answers fill a cookie jar that
     later requests send, as a browser would. ``base_url`` is where requests go
-    (``https://example.com`` for a secure origin); ``timeout`` bounds every wait
-    for a stream, in seconds, unless a read says otherwise.
+    (``https://example.com`` for a secure origin); ``headers`` go with every
+    request (a request's own headers replace those of the same name);
+    ``cookies`` start the jar; ``timeout`` bounds every wait for a stream, in
+    seconds, unless a read says otherwise.
     """
 
     def __init__(
@@ -59,6 +62,8 @@ class Client:
         /,
         *,
         base_url: str = "http://localhost",
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        cookies: Mapping[str, str] | None = None,
         timeout: float = 5.0,
         **route_options: Any,
     ) -> None:
@@ -86,7 +91,11 @@ class Client:
         self.app: WSGIApplication = app
         self.base_url = base_url
         self.timeout = check_timeout(timeout)
+        #: The headers every request sends.
+        self.headers = Headers(headers)
         self._werkzeug = _WerkzeugClient(app)
+        for name, value in (cookies or {}).items():
+            self.set_cookie(name, value)
         self._open: list[Result] = []
 
     def __repr__(self) -> str:
@@ -165,6 +174,8 @@ class Client:
         - ``headers``: request headers, as a mapping or pairs.
         - ``cookies``: cookies for this request only, sent before the jar's, so
           they win over a jar cookie of the same name.
+        - ``content_type``: the body's ``Content-Type``, as werkzeug's client
+          takes it.
         - ``json``: a value sent as JSON (``application/json``), strictly: NaN
           and infinities are refused, as nextresp refuses to send them.
         - ``data``: the body as ``bytes`` or ``str`` (give its ``Content-Type`` in
@@ -175,7 +186,7 @@ class Client:
         - ``environ``: WSGI environ keys to set (``REMOTE_ADDR``, say).
         - ``follow_redirects``: follow 3xx answers, as a browser does.
         """
-        builder = _builder(method, path, self.base_url, options)
+        builder = _builder(method, path, self.base_url, self.headers, options)
         try:
             response = self._werkzeug.open(
                 builder, follow_redirects=options.get("follow_redirects", False)
@@ -189,7 +200,11 @@ class Client:
 
 
 def _builder(
-    method: str, path: str, base_url: str, options: RequestOptions
+    method: str,
+    path: str,
+    base_url: str,
+    defaults: Headers,
+    options: RequestOptions,
 ) -> werkzeug.test.EnvironBuilder:
     """Make werkzeug's environ builder for one request, checking the options."""
     unknown = options.keys() - RequestOptions.__annotations__.keys()
@@ -201,6 +216,12 @@ def _builder(
     if not isinstance(path, str) or not path.startswith("/"):
         raise ValueError(f"path must be a str starting with '/', not {path!r}")
     headers = Headers(options.get("headers"))
+    if defaults:  # PERF: most clients have none
+        headers = Headers(
+            [*((k, v) for k, v in defaults.items() if k not in headers), *headers]
+        )
+    if "content_type" in options:
+        headers["Content-Type"] = options["content_type"]
     cookies = options.get("cookies")
     if cookies:
         own = "; ".join(
@@ -216,8 +237,8 @@ def _builder(
             raise TypeError("give a request json= or data= (and files=), not both")
         try:
             data = _json.dumps(options["json"], allow_nan=False, separators=(",", ":"))
-        except ValueError as exc:
-            raise ValueError(f"json= must be JSON, strictly: {exc}") from None
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"json= must be JSON, strictly: {exc}") from None
         headers.setdefault("Content-Type", "application/json")
     files = options.get("files")
     if files:

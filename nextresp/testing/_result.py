@@ -102,6 +102,11 @@ class Result:
         return self._response.headers
 
     @property
+    def content_type(self) -> str | None:
+        """The ``Content-Type`` header, or None."""
+        return self._response.headers.get("Content-Type")
+
+    @property
     def data(self) -> bytes:
         """The body; a stream is read to its end first, within the timeout."""
         if self._stream is not None:
