@@ -306,16 +306,21 @@ class _WerkzeugClient(werkzeug.test.Client):
     def run_wsgi_app(
         self, environ: WSGIEnvironment, buffered: bool = False
     ) -> tuple[Any, str, Headers]:
-        own = environ.get("HTTP_COOKIE")
-        self._add_cookies_to_wsgi(environ)
-        if own:
-            jar = environ.get("HTTP_COOKIE")
-            environ["HTTP_COOKIE"] = f"{own}; {jar}" if jar else own
+        # PERF: werkzeug works out the request's URL for the jar twice per request;
+        # an empty jar, and an answer that sets no cookie, need it not at all.
+        if self._cookies:
+            own = environ.get("HTTP_COOKIE")
+            self._add_cookies_to_wsgi(environ)
+            if own:
+                jar = environ.get("HTTP_COOKIE")
+                environ["HTTP_COOKIE"] = f"{own}; {jar}" if jar else own
         body, status, headers = run(self.application, environ)
-        url = urlsplit(get_current_url(environ))
-        self._update_cookies_from_response(
-            url.hostname or "localhost", url.path, headers.getlist("Set-Cookie")
-        )
+        set_cookies = headers.getlist("Set-Cookie")
+        if set_cookies:
+            url = urlsplit(get_current_url(environ))
+            self._update_cookies_from_response(
+                url.hostname or "localhost", url.path, set_cookies
+            )
         return body, status, headers
 
 
