@@ -105,6 +105,20 @@ def test_a_quiet_stream_times_out_with_what_it_sent() -> None:
     )
 
 
+def test_a_timeout_shows_the_first_five_events_and_counts_the_rest() -> None:
+    def source() -> Iterator[str]:
+        yield from "abcdefg"
+        NEVER.wait(10)
+
+    r = Client(sse_app(source())).get("/")
+    with pytest.raises(StreamTimeout) as info:
+        r.events(limit=8, timeout=0.2)
+    assert len(info.value.read) == 7
+    assert str(info.value).endswith(
+        "ReceivedEvent(data='e', event='message', id=None, retry=None), ... (2 more)]"
+    )
+
+
 def test_a_source_that_blocks_without_heartbeats_times_out_too() -> None:
     def source() -> Iterator[str]:
         NEVER.wait(10)
@@ -424,6 +438,23 @@ def test_an_app_that_never_starts_the_response_fails() -> None:
     with pytest.raises(AssertionError, match="returned without calling start_response"):
         Client(lambda environ, start_response: body).get("/")
     assert body.closed
+
+
+def test_an_app_that_returns_a_list_without_starting_fails() -> None:
+    with pytest.raises(AssertionError, match="returned without calling start_response"):
+        Client(lambda environ, start_response: [b"x"]).get("/")
+
+
+def test_a_body_without_close_that_fails_before_starting_is_re_raised() -> None:
+    class Failing:
+        def __iter__(self) -> Failing:
+            return self
+
+        def __next__(self) -> bytes:
+            raise RuntimeError("no start, no close")
+
+    with pytest.raises(RuntimeError, match="no start, no close"):
+        Client(lambda environ, start_response: Failing()).get("/")
 
 
 def test_an_app_that_starts_twice_without_exc_info_fails() -> None:
