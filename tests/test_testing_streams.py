@@ -135,6 +135,10 @@ def test_the_client_timeout_is_the_default() -> None:
         r.events()
 
 
+def test_the_limit_may_be_given_by_position() -> None:
+    assert Client(sse_app(Ticks())).get("/").events(2) == ticks(2)
+
+
 def test_a_finite_stream_is_read_to_its_end_without_a_limit() -> None:
     r = Client(sse_app(["a", "b"])).get("/")
     assert r.events() == [ReceivedEvent("a"), ReceivedEvent("b")]

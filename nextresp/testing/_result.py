@@ -162,7 +162,7 @@ class Result:
         )
 
     def events(
-        self, *, limit: int | None = None, timeout: float | None = None
+        self, limit: int | None = None, *, timeout: float | None = None
     ) -> list[ReceivedEvent]:
         """Read server-sent events, as they come, then close the stream.
 
@@ -178,7 +178,7 @@ class Result:
         return self._collect(EventParser().feed, None, limit, timeout, "events")
 
     def lines(
-        self, *, limit: int | None = None, timeout: float | None = None
+        self, limit: int | None = None, *, timeout: float | None = None
     ) -> list[Any]:
         """Read newline-delimited JSON values, as they come, then close the stream.
 
