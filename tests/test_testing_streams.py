@@ -518,6 +518,24 @@ def test_an_unread_stream_whose_close_fails_fails_the_close() -> None:
         r.close()
 
 
+def test_client_close_closes_every_stream_then_re_raises() -> None:
+    first, second = Body([], fail_on_close=True), Body([])
+    bodies = iter([first, second])
+    client = Client(events_app_of(bodies))
+    client.get("/")
+    client.get("/")
+    with pytest.raises(RuntimeError, match="close failed"):
+        client.close()
+    assert (first.closed, second.closed) == (True, True)
+
+
+def events_app_of(bodies: Iterator[Body]) -> Any:
+    def app(environ: dict[str, Any], start_response: Any) -> Body:
+        return events_app(next(bodies))(environ, start_response)
+
+    return app
+
+
 def test_a_stream_of_str_chunks_fails_the_read() -> None:
     r = Client(events_app(Body(["data: a\n\n"]))).get("/")
     with pytest.raises(TypeError, match="expected the WSGI body to yield bytes"):

@@ -113,10 +113,19 @@ class Client:
         self.close()
 
     def close(self) -> None:
-        """Close every stream this client's answers left open."""
+        """Close every stream this client's answers left open.
+
+        Re-raise the first error a stream's ``close()`` raised, after closing all.
+        """
         results, self._open = self._open, []
+        failed: BaseException | None = None
         for result in results:
-            result.close()
+            try:
+                result.close()
+            except Exception as exc:  # close the others, then report the first
+                failed = failed or exc
+        if failed is not None:
+            raise failed
 
     @property
     def cookies(self) -> dict[str, str]:
