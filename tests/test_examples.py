@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
+from wsgiref.validate import validator
 
 import pytest
 
 from examples.api._people import PEOPLE
 from examples.app import app
+from nextresp.testing import Client
 
-from .support import call_wsgi
+client = Client(validator(app))  # the demo keeps no cookies: one client serves all
 
 LUKE = {
     "id": "1",
@@ -24,9 +25,9 @@ LUKE = {
 
 
 def test_people_lists_all_ten_in_order() -> None:
-    r = call_wsgi(app, "GET", "/api/people")
-    assert r.status_code == 200
-    people = json.loads(r.data)
+    r = client.get("/api/people")
+    assert r.status == 200
+    people = r.json
     assert [p["id"] for p in people] == [str(i) for i in range(1, 11)]
     assert people[0] == LUKE
     assert list(people[0]) == list(LUKE)
@@ -35,28 +36,26 @@ def test_people_lists_all_ten_in_order() -> None:
 
 
 def test_person_by_id() -> None:
-    r = call_wsgi(app, "GET", "/api/people/1")
-    assert (r.status_code, json.loads(r.data)) == (200, LUKE)
-    assert json.loads(call_wsgi(app, "GET", "/api/people/3").data)["skin_color"] == (
-        "white, blue"
-    )
+    r = client.get("/api/people/1")
+    assert (r.status, r.json) == (200, LUKE)
+    assert client.get("/api/people/3").json["skin_color"] == "white, blue"
 
 
 @pytest.mark.parametrize("id", ["11", "01", "luke", "0"])
 def test_unknown_person_is_404_with_message(id: str) -> None:
-    r = call_wsgi(app, "GET", f"/api/people/{id}")
-    assert r.status_code == 404
-    assert json.loads(r.data) == {"message": f"User with id: {id} not found."}
+    r = client.get(f"/api/people/{id}")
+    assert r.status == 404
+    assert r.json == {"message": f"User with id: {id} not found."}
 
 
 def test_users_list() -> None:
-    r = call_wsgi(app, "GET", "/api/users")
-    assert (r.status_code, r.data) == (200, b'[{"id":1},{"id":2},{"id":3}]')
+    r = client.get("/api/users")
+    assert (r.status, r.data) == (200, b'[{"id":1},{"id":2},{"id":3}]')
 
 
 def test_user_get() -> None:
-    r = call_wsgi(app, "GET", "/api/user/42")
-    assert (r.status_code, json.loads(r.data)) == (200, {"id": 42, "name": "User 42"})
+    r = client.get("/api/user/42")
+    assert (r.status, r.json) == (200, {"id": 42, "name": "User 42"})
 
 
 @pytest.mark.parametrize(
@@ -70,24 +69,21 @@ def test_user_get() -> None:
     ids=["named", "absent", "empty", "non-ascii"],
 )
 def test_user_put_takes_name_from_the_query(query: str, name: str) -> None:
-    r = call_wsgi(app, "PUT", f"/api/user/7{query}")
-    assert (r.status_code, json.loads(r.data)) == (200, {"id": 7, "name": name})
+    r = client.put(f"/api/user/7{query}")
+    assert (r.status, r.json) == (200, {"id": 7, "name": name})
 
 
 @pytest.mark.parametrize("method", ["POST", "DELETE", "PATCH"])
 def test_user_other_methods_are_405_with_allow(method: str) -> None:
-    r = call_wsgi(app, method, "/api/user/7", headers={"Accept": "text/plain"})
-    assert r.status_code == 405
+    r = client.request(method, "/api/user/7", headers={"Accept": "text/plain"})
+    assert r.status == 405
     assert r.headers["Allow"] == "GET, HEAD, OPTIONS, PUT"
     assert r.data == f"Method {method} Not Allowed".encode()
 
 
 @pytest.mark.parametrize("path", ["/api/user/abc", "/api/user/-1", "/api/nothing"])
 def test_non_numeric_ids_and_unknown_paths_are_404_problems(path: str) -> None:
-    r = call_wsgi(app, "GET", path)
-    assert r.status_code == 404
-    assert r.headers["Content-Type"] == "application/problem+json"
-    assert json.loads(r.data) == {
+    assert client.get(path).problem == {
         "type": "about:blank",
         "title": "Not Found",
         "status": 404,
@@ -95,14 +91,14 @@ def test_non_numeric_ids_and_unknown_paths_are_404_problems(path: str) -> None:
 
 
 def test_people_accepts_only_get_and_head() -> None:
-    assert call_wsgi(app, "HEAD", "/api/people").status_code == 200
-    r = call_wsgi(app, "POST", "/api/people")
-    assert (r.status_code, r.headers["Allow"]) == (405, "GET")
+    assert client.head("/api/people").status == 200
+    r = client.post("/api/people")
+    assert (r.status, r.headers["Allow"]) == (405, "GET")
 
 
 def test_user_options_lists_the_methods() -> None:
-    r = call_wsgi(app, "OPTIONS", "/api/user/7")
-    assert (r.status_code, r.headers["Allow"], r.data) == (
+    r = client.options("/api/user/7")
+    assert (r.status, r.headers["Allow"], r.data) == (
         204,
         "GET, HEAD, OPTIONS, PUT",
         b"",
@@ -118,8 +114,8 @@ def test_user_options_lists_the_methods() -> None:
     ],
 )
 def test_other_spellings_are_redirected_308(path: str, location: str) -> None:
-    r = call_wsgi(app, "GET", path)
-    assert (r.status_code, r.headers["Location"], r.data) == (308, location, b"")
+    r = client.get(path)
+    assert (r.status, r.headers["Location"], r.data) == (308, location, b"")
 
 
 def test_the_tree_serves_every_example() -> None:

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import time
-from typing import Any
+from wsgiref.validate import validator
 
 import pytest
 from werkzeug.http import parse_cookie, parse_date
 
 from examples.api._rate_limit import InProcessCounter
 from examples.app import app as demo
-
-from .support import call_wsgi
+from nextresp.testing import Client
 
 _addresses = itertools.count(1)
 
 
-def fresh_address() -> dict[str, Any]:
+def fresh_address() -> dict[str, str]:
     """A client address no other test used: each gets a rate limit of its own."""
-    return {"environ_overrides": {"REMOTE_ADDR": f"10.1.0.{next(_addresses)}"}}
+    return {"REMOTE_ADDR": f"10.1.0.{next(_addresses)}"}
+
+
+def client() -> Client:
+    """A client with an empty cookie jar, through the PEP 3333 validator."""
+    return Client(validator(demo))
 
 
 # -- api-routes-cors -----------------------------------------------------------------
@@ -29,16 +32,14 @@ def fresh_address() -> dict[str, Any]:
 
 @pytest.mark.parametrize("method", ["GET", "POST", "PUT"])
 def test_cors_answers_everyone(method: str) -> None:
-    r = call_wsgi(demo, method, "/api/cors", headers={"Origin": "https://x.example"})
-    assert (r.status_code, r.data) == (200, b'{"message":"Hello Everyone!"}')
+    r = client().request(method, "/api/cors", headers={"Origin": "https://x.example"})
+    assert (r.status, r.data) == (200, b'{"message":"Hello Everyone!"}')
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "Vary" not in r.headers
 
 
 def test_cors_preflight_allows_the_examples_methods() -> None:
-    r = call_wsgi(
-        demo,
-        "OPTIONS",
+    r = client().options(
         "/api/cors",
         headers={
             "Origin": "https://x.example",
@@ -46,7 +47,7 @@ def test_cors_preflight_allows_the_examples_methods() -> None:
             "Access-Control-Request-Headers": "Content-Type",
         },
     )
-    assert (r.status_code, r.data) == (204, b"")
+    assert (r.status, r.data) == (204, b"")
     assert r.headers.to_wsgi_list() == [
         ("Access-Control-Allow-Origin", "*"),
         ("Access-Control-Allow-Methods", "POST, GET, HEAD"),
@@ -60,11 +61,8 @@ def test_cors_preflight_allows_the_examples_methods() -> None:
 
 def test_cookies_answers_with_the_set_cookie_it_sent() -> None:
     before = time.time()
-    r = call_wsgi(demo, "GET", "/api/cookies")
-    assert (r.status_code, r.headers["Content-Type"]) == (
-        200,
-        "text/plain; charset=utf-8",
-    )
+    r = client().get("/api/cookies")
+    assert (r.status, r.content_type) == (200, "text/plain; charset=utf-8")
     [line] = r.headers.getlist("Set-Cookie")
     assert r.data == line.encode()
     match = re.fullmatch(
@@ -83,16 +81,15 @@ def test_cookies_answers_with_the_set_cookie_it_sent() -> None:
 
 
 def test_ten_requests_a_minute_then_429() -> None:
-    client = fresh_address()
+    address = fresh_address()
     for remaining in range(9, -1, -1):
-        r = call_wsgi(demo, "GET", "/api/rate-limit", **client)
-        assert r.status_code == 200
+        r = client().get("/api/rate-limit", environ=address)
+        assert r.status == 200
         assert re.fullmatch(r'\{"id":"[0-9a-f-]{36}"\}', r.data.decode())
         assert r.headers["X-RateLimit-Limit"] == "10"
         assert r.headers["X-RateLimit-Remaining"] == str(remaining)
-    r = call_wsgi(demo, "GET", "/api/rate-limit", **client)
-    assert r.status_code == 429
-    assert json.loads(r.data) == {
+    r = client().get("/api/rate-limit", environ=address)
+    assert r.problem == {
         "type": "about:blank",
         "title": "Too Many Requests",
         "status": 429,
@@ -102,8 +99,8 @@ def test_ten_requests_a_minute_then_429() -> None:
     assert r.headers["X-RateLimit-Remaining"] == "0"
     assert 1 <= int(r.headers["Retry-After"]) <= 60
     # Another client is counted apart.
-    r = call_wsgi(demo, "GET", "/api/rate-limit", **fresh_address())
-    assert (r.status_code, r.headers["X-RateLimit-Remaining"]) == (200, "9")
+    r = client().get("/api/rate-limit", environ=fresh_address())
+    assert (r.status, r.headers["X-RateLimit-Remaining"]) == (200, "9")
 
 
 class Clock:
