@@ -9,7 +9,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import Headers, MIMEAccept
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import parse_accept_header
 
 from . import _json
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from werkzeug.wrappers import Request, Response
 
+_WERKZEUG = HTTPException.__module__
 _OFFERED = ("application/problem+json", "application/json", "text/plain")
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
 #: The members of a problem that its extension members may not replace.
@@ -248,9 +249,12 @@ def error_response_for(
     """Answer a werkzeug ``HTTPException`` as :func:`api_handler` answers it.
 
     That is routing's ``NotFound`` and ``MethodNotAllowed`` (with its ``Allow``), an
-    ``abort(...)``, an :class:`ApiError`, any 4xx or 5xx: problem details (their
-    ``description`` as ``detail``), or plain text when ``Accept`` rules JSON out or
-    ``problem_details`` is false. An exception that carries its own response, or is
+    ``abort(...)``, an :class:`ApiError`, any 4xx or 5xx: problem details (a
+    ``description`` given as ``detail``), or plain text when ``Accept`` rules JSON
+    out or ``problem_details`` is false. werkzeug's stock descriptions ("The requested URL
+    was not found on the server...") say no more than the title and are left out;
+    a 405 says which method, and ``Allow`` lists the methods sorted, as
+    :func:`routes` answers. An exception that carries its own response, or is
     not an error (werkzeug's ``RequestRedirect``), is answered by werkzeug, with a
     copy of the response, so that the exception can be raised again.
     ``response_class`` (an :class:`ApiResponse` subclass) renders the error body
@@ -273,10 +277,20 @@ def error_response_for(
         # The exception may be raised again and again (a module-level page), so
         # folding must edit a copy.
         return _copy_response(error.get_response(environ))
+    headers = error.get_headers(environ)
+    detail = error.description
+    if detail == type(error).description and type(error).__module__ == _WERKZEUG:
+        detail = None  # werkzeug's stock sentence says no more than the title
+        if isinstance(error, MethodNotAllowed):
+            detail = f"Method {environ.get('REQUEST_METHOD')} Not Allowed"
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        # As routes() and api_methods() list them; routing's order is a set's.
+        allow = ", ".join(sorted(set(error.valid_methods)))
+        headers = [(n, allow if n == "Allow" else v) for n, v in headers]
     return error_response(
         code,
-        error.description,
-        error.get_headers(environ),
+        detail,
+        headers,
         environ,
         problem_details=problem_details,
         response_class=response_class,

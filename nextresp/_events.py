@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterable, Iterable, Mapping
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from . import _json
@@ -37,7 +37,10 @@ class Event:
     milliseconds.
 
     Values a field cannot carry are refused here, when the event is made: CR or LF
-    in ``event`` or ``id``, NUL in ``id``, a negative ``retry``.
+    in ``event`` or ``id``, NUL in ``id``, a negative ``retry``, and ``data`` that
+    nextresp's JSON encoder refuses (NaN, infinities, sets, objects it does not
+    know), with the ``TypeError`` or ``ValueError`` of ``json()``. Checked here, a bad
+    event fails the line that made it, not the stream half sent.
     """
 
     data: object
@@ -45,8 +48,14 @@ class Event:
     event: str | None = None
     id: str | int | None = None
     retry: int | None = None
+    # The JSON of ``data`` by the default encoder, made by the check: the stream
+    # sends it as it is unless the response class encodes JSON another way.
+    _encoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.data is not None and not isinstance(self.data, str):
+            encoded = _json.encode(_json.dumps, self.data, "Event")
+            object.__setattr__(self, "_encoded", encoded)
         if self.event is not None:
             _check_text("event", self.event, _NOT_IN_FIELD)
         if self.id is not None and type(self.id) is not int:
@@ -130,7 +139,10 @@ def encode_event(
     data = checked.data
     if data is not None:
         if not isinstance(data, str):
-            data = _json.encode(json_dumps, data, "sse").decode()
+            encoded = checked._encoded
+            if encoded is None or json_dumps is not _json.dumps:
+                encoded = _json.encode(json_dumps, data, "sse")
+            data = encoded.decode()
         lines.extend(f"data: {line}\n" for line in _LINE_BREAK.split(data))
     if checked.id is not None:
         lines.append(f"id: {checked.id}\n")

@@ -69,8 +69,13 @@ class RoutesApp(OptionAttributes):
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         raw = environ.get("PATH_INFO") or "/"  # PEP 3333: empty or absent at the root
-        path = raw.encode("latin-1").decode("utf-8", "replace")
-        found = self.table.match(path)
+        path: str | None
+        try:
+            path = raw.encode("latin-1").decode()
+        except UnicodeDecodeError:  # two spellings must never name one route
+            found, path = None, None
+        else:
+            found = self.table.match(path)
         if found is None:
             unmatched = self._unmatched(environ, raw, path)
             cors = self.options.cors
@@ -86,9 +91,25 @@ class RoutesApp(OptionAttributes):
                 req.close()
         return response(environ, start_response)
 
-    def _unmatched(self, environ: WSGIEnvironment, raw: str, path: str) -> ApiResponse:
-        """Redirect a non-canonical spelling of a route with 308; else 404."""
+    def _unmatched(
+        self, environ: WSGIEnvironment, raw: str, path: str | None
+    ) -> ApiResponse:
+        """Redirect a non-canonical spelling of a route with 308; else 404.
+
+        A path that is not UTF-8 once percent-decoded (``%FF``) is a 400, as Next.js
+        answers it: decoding it with replacement characters would let different
+        bytes reach a handler as the same parameter.
+        """
         options = self.options
+        if path is None:
+            return error_response(
+                400,
+                "The request path is not valid UTF-8 once percent-decoded",
+                [],
+                environ,
+                problem_details=options.problem_details,
+                response_class=options.response_class,
+            )
         if self.table.redirect_target(path) is None:
             return error_response(
                 404,

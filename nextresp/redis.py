@@ -122,7 +122,7 @@ class EventChannel:
         else as JSON (encoded here, so a value JSON cannot hold raises here).
         ``event`` names the event type. The id is the Redis entry id.
         """
-        checked = Event(data, event=event)  # refuses an event name with a line break
+        checked = Event(None, event=event)  # refuses an event name with a line break
         if data is None:
             raise ValueError(
                 "publish() needs data: an event without data is never dispatched"

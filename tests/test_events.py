@@ -241,26 +241,58 @@ def test_bad_values_are_refused_at_the_event(
         (
             math.nan,
             ValueError,
-            r"sse\(\) cannot encode the value as valid JSON: Out of range float"
+            r"Event\(\) cannot encode the value as valid JSON: Out of range float"
             r" values are not JSON compliant(: nan)?; replace NaN and infinities"
             r" \(for example with None\) and break circular references",
         ),
         (
             object(),
             TypeError,
-            r"sse\(\) cannot encode the value as JSON: Object of type object is not"
+            r"Event\(\) cannot encode the value as JSON: Object of type object is not"
             r" JSON serializable; convert it to dict, list, str, int, float, bool or"
             r" None first",
         ),
     ],
     ids=["nan", "object"],
 )
-def test_data_that_is_not_json_is_refused_at_the_event(
+def test_data_that_is_not_json_is_refused_where_the_event_is_made(
     data: object, error: type[Exception], pattern: str
 ) -> None:
     with pytest.raises(error) as caught:
-        encode_event(Event(data))
+        Event(data)
     assert re.fullmatch(pattern, str(caught.value))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [float("inf"), -float("inf"), {1, 2}, {"a": [float("nan")]}, b"bytes"],
+    ids=plain_id,
+)
+def test_every_value_json_cannot_carry_is_refused_at_the_event(data: object) -> None:
+    with pytest.raises((TypeError, ValueError), match=r"^Event\(\) cannot encode"):
+        Event(data)
+    with pytest.raises((TypeError, ValueError), match=r"^Event\(\) cannot encode"):
+        encode_event({"data": data})
+
+
+def test_an_event_is_encoded_once_with_the_default_encoder() -> None:
+    event = Event({"n": 1})
+    assert event._encoded == b'{"n":1}'
+    assert encode_event(event) == b'data: {"n":1}\n\n'
+    # Another encoder encodes the data itself, not the default encoder's bytes.
+    spaced = encode_event(event, json_dumps=lambda obj: '{"n": 1}')
+    assert spaced == b'data: {"n": 1}\n\n'
+
+
+def test_a_bad_event_in_a_stream_fails_the_line_that_made_it() -> None:
+    def events() -> Iterator[Event]:
+        yield Event("first")
+        yield Event(float("nan"))
+
+    source = events()
+    assert next(source) == Event("first")
+    with pytest.raises(ValueError, match=r"^Event\(\) cannot encode"):
+        next(source)
 
 
 def test_event_allows_what_the_format_carries() -> None:
