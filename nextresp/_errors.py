@@ -251,10 +251,10 @@ def error_response_for(
     That is routing's ``NotFound`` and ``MethodNotAllowed`` (with its ``Allow``), an
     ``abort(...)``, an :class:`ApiError`, any 4xx or 5xx: problem details (a
     ``description`` given as ``detail``), or plain text when ``Accept`` rules JSON
-    out or ``problem_details`` is false. werkzeug's stock descriptions ("The requested URL
-    was not found on the server...") say no more than the title and are left out;
-    a 405 says which method, and ``Allow`` lists the methods sorted, as
-    :func:`routes` answers. An exception that carries its own response, or is
+    out or ``problem_details`` is false. werkzeug's stock descriptions ("The
+    requested URL was not found on the server...") say no more than the title and
+    are left out; a 405 says which method, and ``Allow`` lists the methods sorted,
+    as :func:`routes` answers. An exception that carries its own response, or is
     not an error (werkzeug's ``RequestRedirect``), is answered by werkzeug, with a
     copy of the response, so that the exception can be raised again.
     ``response_class`` (an :class:`ApiResponse` subclass) renders the error body
