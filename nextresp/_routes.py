@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import inspect
@@ -145,7 +146,8 @@ def routes(
     through ``app`` (or ``handler``): an :func:`api_handler`, or a plain
     ``def handler(req, res)``. The options are those of :func:`api_handler`, for
     the files that do not build their own ``api_handler``, and for the 404 of a
-    path no file serves; as keywords or as ``options=ApiOptions(...)``.
+    path no file serves, as keywords or as ``options=ApiOptions(...)``. A file's own
+    ``api_handler`` keeps its options, but takes the tree's ``cors`` if it has none.
 
     Raises ``ValueError`` naming the file for a tree Next.js would refuse, and for
     a file that answers no request or answers it twice; ``ImportError`` naming the
@@ -239,7 +241,12 @@ def _handler_of(module: ModuleType, display: str, options: ApiOptions) -> ApiHan
         )
     name, value = next(iter(exported.items()))
     if isinstance(value, ApiHandler):
-        return value  # it keeps the options it was built with
+        # It keeps the options it was built with, but for the tree's CORS: a
+        # security setting of the whole tree must not skip a file silently.
+        if options.cors is not None and value.options.cors is None:
+            with_cors = dataclasses.replace(value.options, cors=options.cors)
+            return handler_for(value.func, with_cors, value.methods)
+        return value
     if inspect.isclass(value) or not callable(value):
         raise ValueError(
             f"{display}: expected {name} to be an api_handler or a function"

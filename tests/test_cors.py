@@ -525,6 +525,54 @@ def test_routes_404_and_308_carry_the_headers(
     assert access(r) == ([("Vary", "Accept")] if status == 404 else [])
 
 
+OWN_HANDLER = """
+from nextresp import Cors, api_handler
+
+def handle(req, res):
+    res.json({"own": True})
+
+app = api_handler(methods=["GET", "PUT"], etag=False)(handle)
+with_own_cors = api_handler(cors=Cors(["https://own.example"]))(handle)
+"""
+
+
+def test_a_file_that_builds_its_own_handler_takes_the_trees_cors(
+    tmp_path: Path,
+) -> None:
+    api = tmp_path / "api"
+    api.mkdir()
+    (api / "own.py").write_text(OWN_HANDLER)
+    app = routes(api, cors=Cors([APP], allow_headers=[]))
+    r = call_wsgi(app, "OPTIONS", "/api/own", headers=PREFLIGHT)
+    assert (r.status_code, r.headers.to_wsgi_list()) == (
+        204,
+        [
+            ("Access-Control-Allow-Origin", APP),
+            ("Access-Control-Allow-Methods", "GET, PUT"),  # the file's own methods
+            ("Vary", "Origin"),
+        ],
+    )
+    r = call_wsgi(app, "GET", "/api/own", headers={"Origin": APP})
+    assert r.get_json() == {"own": True}
+    assert access(r) == [("Access-Control-Allow-Origin", APP), ("Vary", "Origin")]
+    assert "ETag" not in r.headers  # the file keeps its other options
+    r = call_wsgi(app, "GET", "/api/own", headers={"Origin": OTHER})
+    assert access(r) == [("Vary", "Origin")]
+
+
+def test_a_file_with_its_own_cors_keeps_it(tmp_path: Path) -> None:
+    api = tmp_path / "api"
+    api.mkdir()
+    (api / "own.py").write_text(
+        OWN_HANDLER.replace("app = ", "plain = ").replace("with_own_cors = ", "app = ")
+    )
+    app = routes(api, cors=Cors([APP]))
+    r = call_wsgi(app, "GET", "/api/own", headers={"Origin": "https://own.example"})
+    assert r.headers["Access-Control-Allow-Origin"] == "https://own.example"
+    r = call_wsgi(app, "GET", "/api/own", headers={"Origin": APP})
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
 # -- Flask ---------------------------------------------------------------------------
 
 flask = pytest.importorskip("flask")
