@@ -27,6 +27,7 @@ class OptionKeywords(TypedDict, total=False):
     propagate_exceptions: bool
     response_class: type[ApiResponse]
     cors: Cors | None
+    compress: bool
 
 
 #: The names of the options, in the order they are documented.
@@ -56,6 +57,9 @@ class ApiOptions:
       apply.
     - ``cors=Cors(origins=[...])``: pages from those origins may call the handler;
       preflights are answered, and every answer carries the CORS headers.
+    - ``compress=True``: bodies of one piece (JSON, text, problems) of 1 KiB or more
+      are encoded as ``Accept-Encoding`` asks (gzip; brotli and zstd when their
+      package is installed); streams and files never are.
 
     Each value is checked here, once; a wrong one raises ``TypeError`` or
     ``ValueError`` naming it.
@@ -67,6 +71,7 @@ class ApiOptions:
     propagate_exceptions: bool
     response_class: type[ApiResponse]
     cors: Cors | None
+    compress: bool
 
     def __init__(
         self,
@@ -77,11 +82,13 @@ class ApiOptions:
         propagate_exceptions: bool = False,
         response_class: type[ApiResponse] = ApiResponse,
         cors: Cors | None = None,
+        compress: bool = False,
     ) -> None:
         for option, value in (
             ("etag", etag),
             ("problem_details", problem_details),
             ("propagate_exceptions", propagate_exceptions),
+            ("compress", compress),
         ):
             if not isinstance(value, bool):
                 raise TypeError(
@@ -107,6 +114,7 @@ class ApiOptions:
         init(self, "propagate_exceptions", propagate_exceptions)
         init(self, "response_class", response_class)
         init(self, "cors", cors)
+        init(self, "compress", compress)
 
 
 def _body_limit(body_limit: object) -> int | None:
@@ -192,3 +200,8 @@ class OptionAttributes:
     def cors(self) -> Cors | None:
         """Which other origins may call, or None."""
         return self.options.cors
+
+    @property
+    def compress(self) -> bool:
+        """Whether bodies of one piece are compressed as the client asks."""
+        return self.options.compress

@@ -31,6 +31,7 @@ FLOORS = [
     # bodies and the finishing path, then what a handler calls
     "_bodies",
     "_event_stream",
+    "_compress",
     "_framing",
     "_streams",
     "_ndjson",
