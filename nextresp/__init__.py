@@ -8,6 +8,7 @@ from ._events import Event, encode_event
 from ._handler import api_handler
 from ._methods import api_methods
 from ._options import ApiOptions
+from ._ready_middleware import AccessLog, RequestId
 from ._request import ApiRequest
 from ._response import ApiResponse
 
@@ -17,12 +18,14 @@ if TYPE_CHECKING:
 __version__ = "0.2.0"
 
 __all__ = [
+    "AccessLog",
     "ApiError",
     "ApiOptions",
     "ApiRequest",
     "ApiResponse",
     "Cors",
     "Event",
+    "RequestId",
     "__version__",
     "api_handler",
     "api_methods",

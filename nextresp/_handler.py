@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from typing import Any, Unpack, overload
 
 from werkzeug.exceptions import HTTPException
@@ -22,9 +22,10 @@ from ._errors import error_response, error_response_for
 from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._hosts import Hosted, names_of
 from ._method_guard import admitted, check_methods, refuse_method
+from ._middleware import Step, compose, is_async
 from ._options import ApiOptions, OptionAttributes, OptionKeywords, options_of
 from ._request import ApiRequest
-from ._response import ApiResponse, ResponseAlreadySent
+from ._response import AfterCallback, ApiResponse, ResponseAlreadySent
 
 #: A handler: ``handler(req, res, **route_params)`` returning None or ``res``.
 HandlerFunc = Callable[..., object]
@@ -39,6 +40,9 @@ class ApiHandler(OptionAttributes, Hosted):
     werkzeug endpoint, ``handler(request, **values)``, which returns the response; or
     as a Flask view, ``handler(**values)``, which answers ``flask.request``.
     """
+
+    #: The route pattern ``routes()`` serves the handler at, for its middleware.
+    route: str | None = None
 
     def __init__(
         self,
@@ -58,6 +62,17 @@ class ApiHandler(OptionAttributes, Hosted):
         #: The methods the handler answers, or None for any.
         self.methods = methods
         self._allowed = None if methods is None else admitted(methods)
+        #: The middleware composed around the guard and the handler, or None.
+        self._chain: Step | None = None
+        if options.use:
+            self._chain = compose(
+                options.use,
+                self._guarded_run,
+                self._guarded_run_async,
+                sync_inner=self._guarded_run_in_loop,
+                handler_is_async=_is_async_handler(func),
+                handler_name=self.name,
+            )
 
     def __repr__(self) -> str:
         return f"<api_handler {self.name}>"
@@ -78,7 +93,11 @@ class ApiHandler(OptionAttributes, Hosted):
             res.auto_etag = False
         response: Response = res
         try:
-            if self._allowed is not None and req.method not in self._allowed:
+            if self._chain is not None:
+                if self.route is not None:
+                    req.environ["nextresp.route"] = self.route
+                self._chain(req, res, route_params)
+            elif self._allowed is not None and req.method not in self._allowed:
                 refuse_method(req, res, self.methods or ())
             else:
                 self._run(req, res, route_params)
@@ -91,8 +110,22 @@ class ApiHandler(OptionAttributes, Hosted):
             )
             response = self._fold(res, error)
         except Exception as exc:
+            response = self._unexpected(req, res, exc)
+        if options.compress:
+            compress(response, req.environ)
+        return response
+
+    def _unexpected(
+        self, req: ApiRequest, res: ApiResponse, exc: Exception
+    ) -> Response:
+        """Answer an exception other than ``HTTPException``: mapped, or a 500."""
+        options = self.options
+        status = _mapped_status(options.errors, exc) if options.errors else None
+        if status is None:
+            if options.on_error is not None:
+                _report(options.on_error, exc, req, self.name)
             if options.propagate_exceptions:
-                raise
+                raise exc
             if isinstance(exc, ResponseAlreadySent) and res._finished_by is not None:
                 # As in Next.js and Express: the first answer stands.
                 logger.exception(
@@ -102,25 +135,58 @@ class ApiHandler(OptionAttributes, Hosted):
                     req.method,
                     req.path,
                 )
-            else:
-                logger.exception(
-                    "unhandled exception in %s for %s %s",
-                    self.name,
-                    req.method,
-                    req.path,
-                )
-                error = error_response(
-                    500,
-                    None,
-                    [],
-                    req.environ,
-                    problem_details=options.problem_details,
-                    response_class=options.response_class,
-                )
-                response = self._fold(res, error)
-        if options.compress:
-            compress(response, req.environ)
-        return response
+                return res
+            logger.exception(
+                "unhandled exception in %s for %s %s", self.name, req.method, req.path
+            )
+            status = 500
+        error = error_response(
+            status,
+            None,
+            [],
+            req.environ,
+            problem_details=options.problem_details,
+            response_class=options.response_class,
+        )
+        return self._fold(res, error)
+
+    def _guarded_run(
+        self, req: ApiRequest, res: ApiResponse, route_params: dict[str, Any]
+    ) -> None:
+        """Refuse a method the handler does not take, else run it: a chain's core."""
+        if self._allowed is not None and req.method not in self._allowed:
+            refuse_method(req, res, self.methods or ())
+        else:
+            self._run(req, res, route_params)
+
+    async def _guarded_run_async(
+        self, req: ApiRequest, res: ApiResponse, route_params: dict[str, Any]
+    ) -> None:
+        """`_guarded_run` inside a chain that is a coroutine: the handler is awaited."""
+        if self._allowed is not None and req.method not in self._allowed:
+            refuse_method(req, res, self.methods or ())
+            return
+        returned = self.func(req, res, **route_params)
+        if returned is not None and inspect.iscoroutine(returned):
+            returned = await returned
+        self._check(req, res, returned)
+
+    def _guarded_run_in_loop(
+        self, req: ApiRequest, res: ApiResponse, route_params: dict[str, Any]
+    ) -> None:
+        """`_guarded_run` under a sync middleware inside an async one: no loop to run
+        an ``async def`` handler on (``compose`` refuses those it can see)."""
+        if self._allowed is not None and req.method not in self._allowed:
+            refuse_method(req, res, self.methods or ())
+            return
+        returned = self.func(req, res, **route_params)
+        if returned is not None and inspect.iscoroutine(returned):
+            returned.close()
+            raise TypeError(
+                f"{self.name}() is async def but runs under a sync middleware inside"
+                " an async one, which cannot await it; make that middleware async def"
+            )
+        self._check(req, res, returned)
 
     def _run(
         self, req: ApiRequest, res: ApiResponse, route_params: dict[str, Any]
@@ -129,6 +195,10 @@ class ApiHandler(OptionAttributes, Hosted):
         returned = self.func(req, res, **route_params)
         if returned is not None and inspect.iscoroutine(returned):
             returned = _run_coroutine(returned)
+        self._check(req, res, returned)
+
+    def _check(self, req: ApiRequest, res: ApiResponse, returned: object) -> None:
+        """Refuse a value returned besides ``res``; warn of a response never sent."""
         if returned is not None and returned is not res:
             raise TypeError(
                 f"{self.name}() returned {returned!r}; an api_handler answers"
@@ -165,8 +235,16 @@ class ApiHandler(OptionAttributes, Hosted):
                     varies = varies or lower == "vary"
             if varies:
                 merge_vary(lines)
+        if res._on_close:
+            # Work queued by res.after() runs after the answer that goes out.
+            callbacks = res._on_close
+            carried = [c for c in callbacks if type(c) is AfterCallback]
+            if carried:
+                callbacks[:] = [c for c in callbacks if type(c) is not AfterCallback]
+                error._on_close.extend(carried)
         if res._on_close or type(res.response) is not list:  # a body to close
             res.close()
+        res._answer = error
         return error
 
 
@@ -245,6 +323,33 @@ def api_handler(
         return handler_for(func, checked, allowed)
 
     return decorate if func is None else decorate(func)
+
+
+def _is_async_handler(func: HandlerFunc) -> bool:
+    """Tell whether ``func`` is known, before a call, to make a coroutine."""
+    functions = getattr(func, "functions", None)  # api_methods' dispatch
+    if isinstance(functions, dict):
+        return any(is_async(f) for f in functions.values())
+    return is_async(func)
+
+
+def _mapped_status(errors: Mapping[type[Exception], int], exc: Exception) -> int | None:
+    """Return the status ``errors`` maps ``exc`` to: the nearest class wins."""
+    for cls in type(exc).__mro__:
+        status = errors.get(cls)
+        if status is not None:
+            return status
+    return None
+
+
+def _report(
+    hook: Callable[..., object], exc: Exception, req: ApiRequest, name: str
+) -> None:
+    """Call ``on_error(exc, req)``; an exception there is logged, never answered."""
+    try:
+        hook(exc, req)
+    except Exception:
+        logger.exception("on_error raised while reporting an exception in %s", name)
 
 
 def _run_coroutine(coroutine: Coroutine[Any, Any, object]) -> object:

@@ -9,13 +9,19 @@ option is a field here and a key of ``OptionKeywords``, and every entry point ha
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, TypedDict
 
 from ._cors import Cors
-from ._request import DEFAULT_BODY_LIMIT
+from ._middleware import Middleware, check_middleware
+from ._request import DEFAULT_BODY_LIMIT, ApiRequest
 from ._response import ApiResponse
 from ._sizes import parse_size
+from ._status import check_status
+
+#: ``on_error(exc, req)``: told of each unexpected exception before the 500.
+ErrorHook = Callable[[Exception, ApiRequest], object]
 
 
 class OptionKeywords(TypedDict, total=False):
@@ -28,6 +34,9 @@ class OptionKeywords(TypedDict, total=False):
     response_class: type[ApiResponse]
     cors: Cors | None
     compress: bool
+    use: Iterable[Middleware]
+    on_error: ErrorHook | None
+    errors: Mapping[type[Exception], int]
 
 
 #: The names of the options, in the order they are documented.
@@ -60,6 +69,14 @@ class ApiOptions:
     - ``compress=True``: bodies of one piece (JSON, text, problems) of 1 KiB or more
       are encoded as ``Accept-Encoding`` asks (gzip; brotli and zstd when their
       package is installed); streams and files never are.
+    - ``use=[timing, auth]``: middleware ``def mw(req, res, call_next)`` (or
+      ``async def``), outermost first, run inside the fold around the handler;
+      kept as a tuple.
+    - ``on_error=report``: ``report(exc, req)`` is called once for each unexpected
+      exception, before the bare 500 goes out (or the exception propagates).
+    - ``errors={LookupError: 404}``: an exception of a listed class (or of a
+      subclass: the nearest class wins) is answered as a problem with that status,
+      400 to 599, and the status's reason phrase as detail.
 
     Each value is checked here, once; a wrong one raises ``TypeError`` or
     ``ValueError`` naming it.
@@ -72,6 +89,9 @@ class ApiOptions:
     response_class: type[ApiResponse]
     cors: Cors | None
     compress: bool
+    use: tuple[Middleware, ...]
+    on_error: ErrorHook | None
+    errors: Mapping[type[Exception], int]
 
     def __init__(
         self,
@@ -83,6 +103,9 @@ class ApiOptions:
         response_class: type[ApiResponse] = ApiResponse,
         cors: Cors | None = None,
         compress: bool = False,
+        use: Iterable[Middleware] = (),
+        on_error: ErrorHook | None = None,
+        errors: Mapping[type[Exception], int] | None = None,
     ) -> None:
         for option, value in (
             ("etag", etag),
@@ -115,6 +138,16 @@ class ApiOptions:
         init(self, "response_class", response_class)
         init(self, "cors", cors)
         init(self, "compress", compress)
+        init(self, "use", check_middleware(use))
+        if on_error is not None and (
+            not callable(on_error) or isinstance(on_error, type)
+        ):
+            raise TypeError(
+                "api_handler option on_error must be a function def on_error(exc, req)"
+                f" or None, not {on_error!r}"
+            )
+        init(self, "on_error", on_error)
+        init(self, "errors", _errors_map(errors))
 
 
 def _body_limit(body_limit: object) -> int | None:
@@ -131,6 +164,30 @@ def _body_limit(body_limit: object) -> int | None:
             f" a size such as '1mb' or '500kb', or None, not {body_limit!r}"
         )
     return limit  # type: ignore[return-value]
+
+
+def _errors_map(errors: object) -> Mapping[type[Exception], int]:
+    """Return ``errors`` as a read-only map, or raise naming the bad entry."""
+    if errors is None:
+        return _NO_ERRORS
+    if not isinstance(errors, Mapping):
+        raise TypeError(
+            "api_handler option errors must be a dict of exception classes to"
+            f" statuses, as in errors={{LookupError: 404}}, not {errors!r}"
+        )
+    checked: dict[type[Exception], int] = {}
+    for cls, status in errors.items():
+        if not (isinstance(cls, type) and issubclass(cls, Exception)):
+            raise TypeError(
+                f"api_handler option errors maps {cls!r}, which is not an exception"
+                " class; map classes such as LookupError"
+            )
+        what = f"api_handler option errors[{cls.__name__}]"
+        checked[cls] = check_status(status, 400, 599, what)
+    return MappingProxyType(checked)
+
+
+_NO_ERRORS: Mapping[type[Exception], int] = MappingProxyType({})
 
 
 #: The options of an entry point given none.
@@ -205,3 +262,8 @@ class OptionAttributes:
     def compress(self) -> bool:
         """Whether bodies of one piece are compressed as the client asks."""
         return self.options.compress
+
+    @property
+    def use(self) -> tuple[Middleware, ...]:
+        """The middleware, outermost first."""
+        return self.options.use

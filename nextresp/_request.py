@@ -122,6 +122,8 @@ class ApiRequest(Request):
 
     #: The route parameters the host matched (``<int:id>`` and the like).
     route_params: dict[str, Any] = {}  # noqa: RUF012 (replaced, never mutated)
+    #: The request's id, once the ``RequestId`` middleware has given it one.
+    request_id: str | None = None
 
     @cached_property
     def query(self) -> MultiDict[str, Any]:

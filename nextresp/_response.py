@@ -9,10 +9,13 @@ cookies ``_cookies``'s.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from http import HTTPStatus
-from typing import Generic, Self, TypeVar, overload
+from typing import Any, Generic, Self, TypeVar, overload
+
+from werkzeug.wrappers import Response
 
 from . import _json
 from ._bodies import TEXT_PLAIN, SendBody, utf8
@@ -25,7 +28,24 @@ from ._status import _status_lines, check_status, status_line
 
 _R = TypeVar("_R", bound="ApiResponse")
 
-__all__ = ["ApiResponse", "ResponseAlreadySent", "StatusLine"]
+__all__ = ["AfterCallback", "ApiResponse", "ResponseAlreadySent", "StatusLine"]
+
+logger = logging.getLogger("nextresp")
+
+
+class AfterCallback:
+    """Work given to ``res.after``: run once the answer is closed, errors logged."""
+
+    __slots__ = ("func",)
+
+    def __init__(self, func: Callable[[], Any]) -> None:
+        self.func = func
+
+    def __call__(self) -> None:
+        try:
+            self.func()
+        except Exception:
+            logger.exception("res.after() work %r raised", self.func)
 
 
 class StatusLine(str, Generic[_R]):
@@ -56,6 +76,9 @@ class ApiResponse(DeliveryHelpers):
     line, ``res.status = 404`` and ``res.status_code`` still set it, ``res.headers``,
     ``res.data`` and ``res.get_json()`` work as documented by werkzeug.
     """
+
+    #: The error response the fold answered with instead of this one, if any.
+    _answer: Response | None = None
 
     # -- status --------------------------------------------------------------------
 
@@ -240,4 +263,16 @@ class ApiResponse(DeliveryHelpers):
         self._check_open("clear_cookie")
         line = clear_cookie_line(name, path=path, domain=domain, https=self._https)
         lines_of(self.headers).append(("Set-Cookie", line))
+        return self
+
+    def after(self, func: Callable[[], Any], /) -> Self:
+        """Run ``func()`` once the answer is handed to the server, error or not.
+
+        It runs when the server closes the response: after the last byte of a
+        body, stream or file, within the request's worker (and, on a serverless
+        host, within the invocation). An exception in ``func`` is logged, never sent.
+        """
+        if not callable(func):
+            raise TypeError(f"after() takes a function def work(), not {func!r}")
+        self._on_close.append(AfterCallback(func))
         return self

@@ -43,6 +43,8 @@ FLOORS = [
     "_errors",
     "_request",
     "_cors",
+    "_middleware",
+    "_ready_middleware",
     "_options",
     # the route table: a directory scanned, paths matched
     "_route_table",

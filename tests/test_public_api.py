@@ -12,12 +12,14 @@ import nextresp
 
 def test_all_is_pinned_and_sorted() -> None:
     assert nextresp.__all__ == [
+        "AccessLog",
         "ApiError",
         "ApiOptions",
         "ApiRequest",
         "ApiResponse",
         "Cors",
         "Event",
+        "RequestId",
         "__version__",
         "api_handler",
         "api_methods",
