@@ -1,4 +1,4 @@
-"""Live: streams and files through three middleware layers (tests/test_middleware_live.py).
+"""Live: streams and files through three middleware layers (test_middleware_live).
 
 ``GET /sse/KEY`` sends one event, then waits for ``POST /go/KEY`` before the next, so a
 client that reads the first event before it sends ``/go`` proves the middleware held

@@ -1,4 +1,4 @@
-"""``on_error=`` and ``errors=``: hooks for error reporters, and exceptions as problems."""
+"""``on_error=`` and ``errors=``: hooks for reporters, and exceptions as problems."""
 
 from __future__ import annotations
 
