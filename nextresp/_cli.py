@@ -9,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from ._middleware import name_of
+
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -109,18 +111,24 @@ def _load(directory: str, prefix: str | None) -> RoutesApp | None:
 
 def format_table(app: RoutesApp) -> str:
     """Return the routes of ``app`` as ``nextresp routes`` prints them."""
-    rows = [("Route", "Methods", "File")]
+    rows: list[tuple[str, ...]] = [("Route", "Methods", "File")]
     base = app.table.directory.parent
     for route in app.table.routes:
         methods = app.handlers[route].methods
         shown = "ANY" if methods is None else ", ".join(methods)
         rows.append((route.pattern, shown, route.file.relative_to(base).as_posix()))
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    if any(handler.use for handler in app.handlers.values()):  # outermost first
+        rows = [(*row, "Middleware") for row in rows[:1]] + [
+            (*row, ", ".join(map(name_of, app.handlers[route].use)) or "-")
+            for row, route in zip(rows[1:], app.table.routes, strict=True)
+        ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = [
-        f"{pattern:<{widths[0]}}  {methods:<{widths[1]}}  {file}"
-        for pattern, methods, file in rows
+        "  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]])
+        for row in rows
     ]
-    lines.insert(1, f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * len(rows[0][2])}")
+    rule = [*("-" * w for w in widths), "-" * len(rows[0][-1])]
+    lines.insert(1, "  ".join(rule))
     return "\n".join(lines)
 
 

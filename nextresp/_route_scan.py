@@ -8,7 +8,8 @@ The rules are those of Next.js's pages router for ``pages/api``:
 - every ``*.py`` file is a route: ``users/[id].py`` serves ``/api/users/<id>`` and
   ``users/index.py`` serves ``/api/users``; folders nest and may be dynamic too;
 - a file or folder whose name starts with ``_`` or ``.`` is not a route
-  (``__init__.py``, ``_db.py``, ``__pycache__``);
+  (``__init__.py``, ``_db.py``, ``__pycache__``); a ``_middleware.py`` holds the
+  middleware of its folder and of every folder below (see `middleware_files`);
 - ``[name]`` matches one segment, ``[...name]`` one or more, ``[[...name]]`` zero or
   more;
 - a static route that equals the whole path wins; otherwise dynamic routes are tried in
@@ -68,6 +69,26 @@ def scan(directory: str | os.PathLike[str], *, prefix: str | None = None) -> Rou
         r for r in ordered if r.dynamic
     )
     return RouteTable(routes, directory=root, prefix=pattern_of(prefix_segments))
+
+
+#: The file of a folder's middleware.
+MIDDLEWARE_FILE = "_middleware.py"
+
+
+def middleware_files(table: RouteTable, route: Route) -> tuple[Path, ...]:
+    """Return the ``_middleware.py`` files that apply to ``route``, outermost first.
+
+    Those of the scanned folder and of each folder down to the route's own.
+    """
+    folder = table.directory
+    found = []
+    for part in (*route.file.relative_to(folder).parts[:-1], None):
+        candidate = folder / MIDDLEWARE_FILE
+        if candidate.is_file():
+            found.append(candidate)
+        if part is not None:
+            folder = folder / part
+    return tuple(found)
 
 
 # -- Reading the directory ---------------------------------------------------------

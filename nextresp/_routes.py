@@ -20,10 +20,11 @@ from ._errors import error_response
 from ._handler import ApiHandler, handler_for
 from ._headers import lines_of
 from ._methods import METHODS, methods_handler
+from ._middleware import Middleware, check_middleware
 from ._options import ApiOptions, OptionAttributes, OptionKeywords, options_of
 from ._request import ApiRequest
 from ._response import ApiResponse
-from ._route_scan import scan
+from ._route_scan import middleware_files, scan
 from ._route_table import Route, RouteTable, canonical_path
 
 if TYPE_CHECKING:
@@ -147,7 +148,12 @@ def routes(
     ``def handler(req, res)``. The options are those of :func:`api_handler`, for
     the files that do not build their own ``api_handler``, and for the 404 of a
     path no file serves, as keywords or as ``options=ApiOptions(...)``. A file's own
-    ``api_handler`` keeps its options, but takes the tree's ``cors`` if it has none.
+    ``api_handler`` keeps its options, but takes the tree's ``cors`` and
+    ``on_error`` if it has none, and runs inside the tree's middleware.
+
+    A ``_middleware.py`` in a folder (``middleware = [...]``, or one function
+    named ``middleware``) applies to every route in that folder and below, the
+    outermost folder's first, inside the middleware of ``use=``.
 
     Raises ``ValueError`` naming the file for a tree Next.js would refuse, and for
     a file that answers no request or answers it twice; ``ImportError`` naming the
@@ -156,6 +162,7 @@ def routes(
     checked = options_of(options, keywords, "routes")
     table = scan(directory, prefix=prefix)
     handlers: dict[Route, ApiHandler] = {}
+    loaded: dict[Path, tuple[Middleware, ...]] = {}
     for route in table.routes:
         display = _display(table, route)
         for name in route.params:
@@ -164,14 +171,48 @@ def routes(
                     f"{display}: expected a parameter name other than {name!r},"
                     f" which the handler takes as its own argument; rename [{name}]"
                 )
+        folders: tuple[Middleware, ...] = ()
+        for file in middleware_files(table, route):
+            if file not in loaded:
+                loaded[file] = _middleware_of(file, _display_file(table, file))
+            folders += loaded[file]
+        with_folders = (
+            dataclasses.replace(checked, use=checked.use + folders)
+            if folders
+            else checked
+        )
         module = _load(route.file, display)
-        handlers[route] = _handler_of(module, display, checked)
+        handler = _handler_of(module, display, with_folders)
+        if handler._chain is not None and handler.route is None:
+            handler.route = route.pattern  # AccessLog's name for the route
+        handlers[route] = handler
     return RoutesApp(table, handlers, checked)
+
+
+def _middleware_of(file: Path, display: str) -> tuple[Middleware, ...]:
+    """Return the middleware a ``_middleware.py`` defines, or say what it must hold."""
+    module = _load(file, display)
+    found = getattr(module, "middleware", None)
+    if found is None:
+        raise ValueError(
+            f"{display}: expected middleware = [...] or def middleware(req, res,"
+            " call_next), not a module that defines neither"
+        )
+    if callable(found) and not isinstance(found, type):
+        return (found,)
+    try:
+        return check_middleware(found)
+    except TypeError as exc:
+        raise TypeError(f"{display}: {exc}") from None
 
 
 def _display(table: RouteTable, route: Route) -> str:
     """Name a route's file as the tree's messages do: ``api/users/[id].py``."""
-    return route.file.relative_to(table.directory.parent).as_posix()
+    return _display_file(table, route.file)
+
+
+def _display_file(table: RouteTable, file: Path) -> str:
+    return file.relative_to(table.directory.parent).as_posix()
 
 
 def module_name(file: Path) -> str:
@@ -241,11 +282,17 @@ def _handler_of(module: ModuleType, display: str, options: ApiOptions) -> ApiHan
         )
     name, value = next(iter(exported.items()))
     if isinstance(value, ApiHandler):
-        # It keeps the options it was built with, but for the tree's CORS: a
-        # security setting of the whole tree must not skip a file silently.
-        if options.cors is not None and value.options.cors is None:
-            with_cors = dataclasses.replace(value.options, cors=options.cors)
-            return handler_for(value.func, with_cors, value.methods)
+        # It keeps the options it was built with, but for the tree's CORS,
+        # middleware and on_error: what the whole tree sets must not skip a file
+        # silently. The tree's middleware runs outside the file's own.
+        own = value.options
+        cors = own.cors if own.cors is not None else options.cors
+        on_error = own.on_error if own.on_error is not None else options.on_error
+        if cors is not own.cors or on_error is not own.on_error or options.use:
+            adjusted = dataclasses.replace(
+                own, cors=cors, on_error=on_error, use=options.use + own.use
+            )
+            return handler_for(value.func, adjusted, value.methods)
         return value
     if inspect.isclass(value) or not callable(value):
         raise ValueError(
