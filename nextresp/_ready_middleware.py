@@ -44,7 +44,8 @@ class RequestIdFilter(logging.Filter):
     """Give each log record the ``request_id`` of the request being answered."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get() or "-"
+        if getattr(record, "request_id", None) is None:  # AccessLog's carries its own
+            record.request_id = current_request_id.get() or "-"
         return True
 
 
@@ -144,6 +145,6 @@ class AccessLog:
                 "route": route,
                 "status": status,
                 "duration_ms": duration,
-                "request_id": req.request_id,
+                "request_id": req.request_id or "-",
             },
         )
