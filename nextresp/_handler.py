@@ -67,7 +67,7 @@ class ApiHandler(OptionAttributes, Hosted):
         if options.use:
             self._chain = compose(
                 options.use,
-                self._guarded_run,
+                self._run if self._allowed is None else self._guarded_run,
                 self._guarded_run_async,
                 sync_inner=self._guarded_run_in_loop,
                 handler_is_async=_is_async_handler(func),

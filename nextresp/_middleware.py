@@ -90,10 +90,7 @@ def compose(
     """
     first_async = next((i for i, mw in enumerate(use) if is_async(mw)), None)
     if first_async is None:
-        only_sync = inner
-        for mw in reversed(use):
-            only_sync = _sync_layer(_callable_of(mw), only_sync)
-        return only_sync
+        return _sync_chain(use, inner)
     outer, rest = use[:first_async], use[first_async:]
     sync_tail_start = next(
         (i for i, mw in enumerate(rest) if not is_async(mw)), len(rest)
@@ -115,18 +112,14 @@ def compose(
                 f" {sync_mw} async def, or list it before {name_of(around)}"
             )
     if tail:
-        sync_step = sync_inner
-        for mw in reversed(tail):
-            sync_step = _sync_layer(_callable_of(mw), sync_step)
-        async_step: AsyncStep = _as_coroutine(sync_step)
+        async_step: AsyncStep = _as_coroutine(_sync_chain(tail, sync_inner))
     else:
         async_step = async_inner
     for mw in reversed(awaited):
         async_step = _async_layer(_callable_of(mw), async_step)
-    step: Step = _run_chain(async_step)
-    for mw in reversed(outer):
-        step = _sync_layer(_callable_of(mw), step)
-    return step
+    return (
+        _sync_chain(outer, _run_chain(async_step)) if outer else _run_chain(async_step)
+    )
 
 
 def _callable_of(mw: Middleware) -> Middleware:
@@ -138,13 +131,22 @@ def _callable_of(mw: Middleware) -> Middleware:
     return call
 
 
-def _sync_layer(mw: Middleware, step: Step) -> Step:
+def _sync_chain(use: tuple[Middleware, ...], inner: Step) -> Step:
+    """Compose sync middleware around ``inner``: one step, one frame of ours."""
     partial = functools.partial
+    first = _callable_of(use[0])
+    rest = tuple(_callable_of(mw) for mw in reversed(use[1:]))
 
-    def layer(req: ApiRequest, res: ApiResponse, params: dict[str, Any]) -> None:
-        mw(req, res, partial(step, req, res, params))
+    # PERF: each call_next is a partial of the next middleware, made per request
+    # in one loop, rather than a wrapper function per layer: one frame of ours
+    # per request instead of one per layer.
+    def chain(req: ApiRequest, res: ApiResponse, params: dict[str, Any]) -> None:
+        call_next = partial(inner, req, res, params)
+        for mw in rest:
+            call_next = partial(mw, req, res, call_next)
+        first(req, res, call_next)
 
-    return layer
+    return chain
 
 
 def _async_layer(mw: Middleware, step: AsyncStep) -> AsyncStep:
