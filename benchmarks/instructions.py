@@ -50,10 +50,30 @@ def _examples_tree(peer: str) -> WSGIApp:
     return nextresp.routes(ROOT / "examples" / "api")
 
 
+def _seed_three_middleware(peer: str) -> WSGIApp:
+    from benchmarks import middleware
+
+    if peer == "nextresp":
+        return middleware.apps()["nextresp 3 no-op"]  # type: ignore[no-any-return]
+    return middleware.falcon_with_components()  # type: ignore[no-any-return]
+
+
+def _seed_request_id(peer: str) -> WSGIApp:
+    from benchmarks import middleware
+
+    return middleware.apps()["nextresp RequestId"]  # type: ignore[no-any-return]
+
+
 # workload: (method, path, {peer: app factory})
 WORKLOADS: dict[str, tuple[str, str, dict[str, Callable[[str], WSGIApp]]]] = {
     "seed-get": ("GET", "/", {"nextresp": _seed, "falcon": _seed}),
     "seed-delete-401": ("DELETE", "/", {"nextresp": _seed, "falcon": _seed}),
+    "seed-get-3mw": (
+        "GET",
+        "/",
+        {"nextresp": _seed_three_middleware, "falcon": _seed_three_middleware},
+    ),
+    "seed-get-reqid": ("GET", "/", {"nextresp": _seed_request_id}),
     "routes-static": ("GET", "/api/users", {"nextresp": _examples_tree}),
     "routes-dynamic": ("GET", "/api/user/7", {"nextresp": _examples_tree}),
     "routes-404": ("GET", "/api/nothing/here", {"nextresp": _examples_tree}),

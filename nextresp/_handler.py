@@ -313,7 +313,8 @@ def api_handler(
       allowed where GET is, and OPTIONS is answered 204 with ``Allow``.
     - the options of :class:`ApiOptions` as keywords (``body_limit="2mb"``,
       ``etag=False``, ``problem_details=False``, ``propagate_exceptions=True``,
-      ``response_class=...``, ``cors=Cors([...])``), or a shared
+      ``response_class=...``, ``cors=Cors([...])``, ``use=[middleware]``,
+      ``on_error=report``, ``errors={LookupError: 404}``), or a shared
       ``options=ApiOptions(...)``, which keywords given beside it adjust.
     """
     checked = options_of(options, keywords, "api_handler")
