@@ -29,7 +29,50 @@ logger = logging.getLogger("nextresp")
 HEARTBEAT = b":\n\n"
 
 
-class EventStream:
+class PulledStream:
+    """A streamed body pulled item by item from a source, each item encoded to bytes.
+
+    Subclasses say how an item is encoded (``_encode``) and how the source is pulled
+    (``_pull``). An item that fails, or a source that raises, comes after the
+    headers went out: the failure is logged (``kind`` names the stream) and the
+    response cut short, so a client never reads a broken item as a whole one.
+    """
+
+    #: How log messages name the stream: "an event stream", "an NDJSON stream".
+    kind = "a stream"
+    _pull: _Pull
+    _done = False
+
+    def _encode(self, found: bool, item: Any) -> bytes:
+        """Return the bytes of one pulled item (``found`` False: the source idled)."""
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        if self._done:
+            raise StopIteration
+        try:
+            found, item = self._pull.next()
+            return self._encode(found, item)
+        except StopIteration:
+            self._done = True
+            raise
+        except Exception:
+            self._done = True
+            logger.exception(
+                "%s failed after the headers were sent; the response was cut short",
+                self.kind,
+            )
+            raise
+
+    def close(self) -> None:
+        self._done = True
+        self._pull.close()
+
+
+class EventStream(PulledStream):
     """The body of ``res.sse``: each event's bytes, and heartbeats while idle.
 
     With ``heartbeat`` None, the source is pulled here, on the server's thread, and
@@ -64,8 +107,6 @@ class EventStream:
         _check_heartbeat(heartbeat)
         self._json_dumps = json_dumps
         self._opened = heartbeat is None
-        self._done = False
-        self._pull: _Pull
         if isinstance(source, AsyncIterable):
             self._pull = AsyncPull(source, heartbeat)
         elif heartbeat is None:
@@ -73,34 +114,18 @@ class EventStream:
         else:
             self._pull = _ThreadPull(source, heartbeat)
 
-    def __iter__(self) -> Iterator[bytes]:
-        return self
+    kind = "an event stream"
 
     def __next__(self) -> bytes:
         if not self._opened:
             self._opened = True
             return HEARTBEAT
-        if self._done:
-            raise StopIteration
-        try:
-            found, item = self._pull.next()
-            if not found:
-                return HEARTBEAT
-            return encode_event(item, json_dumps=self._json_dumps)
-        except StopIteration:
-            self._done = True
-            raise
-        except Exception:
-            self._done = True
-            logger.exception(
-                "an event stream failed after the headers were sent; the response"
-                " was cut short"
-            )
-            raise
+        return super().__next__()
 
-    def close(self) -> None:
-        self._done = True
-        self._pull.close()
+    def _encode(self, found: bool, item: Any) -> bytes:
+        if not found:
+            return HEARTBEAT
+        return encode_event(item, json_dumps=self._json_dumps)
 
 
 def _check_source(source: object) -> None:
