@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from wsgiref.validate import validator
@@ -137,6 +138,15 @@ def free_port() -> int:
         return port
 
 
+@dataclass
+class Served:
+    """A server ``nextresp serve`` started: its process, ``host:port`` and log."""
+
+    process: subprocess.Popen[str]
+    address: str
+    log: list[str]
+
+
 @contextmanager
 def live_server(
     app: str,
@@ -152,6 +162,29 @@ def live_server(
     ``options`` go to the server as they are (after ``--``). Yields ``host:port``
     and the list that collects the server's log lines, which a thread keeps
     reading so that the log pipe never fills. The server is stopped by its PID.
+    """
+    with served(
+        app, server, workers=workers, threads=threads, env=env, options=options
+    ) as running:
+        yield running.address, running.log
+
+
+@contextmanager
+def served(
+    app: str,
+    server: str,
+    *,
+    workers: int = 1,
+    threads: int = 1,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+    tree_options: tuple[str, ...] = (),
+    graceful_timeout: int = 5,
+) -> Iterator[Served]:
+    """Start ``nextresp serve`` as :func:`live_server` does; yield the :class:`Served`.
+
+    ``tree_options`` are ``nextresp serve``'s own (``--cors-origin``...). A test
+    may stop the server itself (``process.terminate()``); else it is stopped here.
     """
     import threading
 
@@ -169,7 +202,8 @@ def live_server(
                 f"--port={port}",
                 f"--workers={workers}",
                 f"--threads={threads}",
-                "--graceful-timeout=5",
+                f"--graceful-timeout={graceful_timeout}",
+                *tree_options,
                 "--",
                 *options,
             ],
@@ -199,9 +233,9 @@ def live_server(
     reader.start()
     try:
         assert ready, f"{server} did not start:\n" + "".join(log)
-        yield f"127.0.0.1:{port}", log
+        yield Served(process, f"127.0.0.1:{port}", log)
     finally:
         process.terminate()
-        process.wait(timeout=15)
+        process.wait(timeout=30)
         reader.join(timeout=10)
         process.stdout.close()
