@@ -586,3 +586,109 @@ def test_route_files_import_the_projects_modules_before_any_other(
     monkeypatch.chdir(project)
     assert main(["routes"]) == 0
     assert capsys.readouterr().err == ""
+
+
+# -- exit statuses, and the tree options of nextresp dev ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["routes", "no/such/dir"],
+            "nextresp routes: error: expected a route directory, not 'no/such/dir',"
+            " which does not exist (see nextresp routes --help)",
+        ),
+        (
+            ["dev", "api/hello.py"],
+            "nextresp dev: error: expected a route directory, not the file"
+            " 'api/hello.py' (see nextresp dev --help)",
+        ),
+        (
+            ["dev", "--body-limit", "lots"],
+            "nextresp dev: error: argument --body-limit: expected a size such as 1mb,"
+            " 500kb or 65536, not 'lots' (see nextresp dev --help)",
+        ),
+        (
+            ["dev", "--cors-credentials"],
+            "nextresp dev: error: --cors-credentials needs at least one --cors-origin"
+            " (see nextresp dev --help)",
+        ),
+        (
+            ["dev", "--cors-origin", "*", "--cors-credentials"],
+            "nextresp dev: error: --cors-origin: ",
+        ),
+    ],
+    ids=["no-such-dir", "a-file", "body-limit", "credentials-alone", "credentials-any"],
+)
+def test_a_wrong_argument_is_a_usage_error(
+    args: list[str],
+    message: str,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(project)
+    with pytest.raises(SystemExit) as caught:
+        main(args)
+    assert caught.value.code == 2
+    out, err = capsys.readouterr()
+    assert (out, err.count("\n")) == ("", 1)
+    assert err.startswith(message)
+
+
+def test_dev_applies_the_tree_options(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"api/echo.py": "def POST(req, res):\n    res.json(req.body)\n"})
+    monkeypatch.chdir(project)
+    monkeypatch.syspath_prepend(str(project))
+    tree = tree_options("api", None, "8b", ["http://localhost:3000"], False)
+    app = _dev_app(tree, "api", 8000)
+    capsys.readouterr()
+    preflight = call_wsgi(
+        app,
+        "OPTIONS",
+        "/api/echo",
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "POST",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "OPTIONS, POST"
+    r = call_wsgi(
+        app, "POST", "/api/echo", data=b'"12345678"', content_type="application/json"
+    )
+    assert (r.status_code, r.get_json()["detail"]) == (
+        413,
+        "Request body exceeds the limit of 8 bytes",
+    )
+
+
+def wait_for(port: int, path: str, status: int) -> tuple[int, bytes]:
+    """Request ``path`` until it answers ``status`` (the server restarting), 20 s."""
+    import time
+
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            answer = get(port, path)
+        except OSError:  # between the old server and the new
+            answer = (0, b"")
+        if answer[0] == status or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.1)
+
+
+def test_dev_serves_a_new_route_file(project: Path) -> None:
+    port = free_port()
+    with dev_server(project, port):
+        assert get(port, "/api/todos")[0] == 404
+        write(
+            project, {"api/todos/[id].py": "def GET(req, res, id):\n    res.json(id)\n"}
+        )
+        assert wait_for(port, "/api/todos/7", 200) == (200, b'"7"')
+        (project / "api" / "todos" / "[id].py").unlink()
+        assert wait_for(port, "/api/todos/7", 404)[0] == 404

@@ -220,7 +220,10 @@ def test_the_tree_factory_outside_nextresp_serve(
     )
 
 
-ECHO = "def GET(req, res):\n    res.send('hi')\n\n\ndef POST(req, res):\n    res.json(req.body)\n"
+ECHO = (
+    "def GET(req, res):\n    res.send('hi')\n\n\n"
+    "def POST(req, res):\n    res.json(req.body)\n"
+)
 
 
 @pytest.fixture
