@@ -202,12 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # As gunicorn and flask do: route files import the project's modules from here.
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    tree = _serve.tree_options(
-        directory,
-        args.prefix,
-        getattr(args, "body_limit", None),
-        getattr(args, "cors_origin", []),
-        getattr(args, "cors_credentials", False),
+    tree = _serve.TreeOptions(
+        os.path.abspath(directory),
+        prefix=args.prefix,
+        body_limit=getattr(args, "body_limit", None),
+        cors_origins=tuple(getattr(args, "cors_origin", ())),
+        cors_credentials=getattr(args, "cors_credentials", False),
     )
     if args.command == "routes":
         app = _dev.load(tree)
@@ -244,25 +244,18 @@ def _directory(given: str | None, command: argparse.ArgumentParser) -> str:
         return given
     if path.exists():
         command.error(f"expected a route directory, not the file {given!r}")
-    what = (
-        "a route directory or module:app"
-        if command.prog.endswith("serve")
-        else ("a route directory")
-    )
+    what = "a route directory"
+    if command.prog.endswith("serve"):
+        what += " or module:app"
     command.error(f"expected {what}, not {given!r}, which does not exist")
 
 
-def _check_cors(tree: dict[str, object], command: argparse.ArgumentParser) -> None:
+def _check_cors(tree: _serve.TreeOptions, command: argparse.ArgumentParser) -> None:
     """Refuse a CORS configuration ``Cors`` refuses, as a usage error."""
-    from ._cors import Cors
-
-    origins = tree["cors_origins"]
-    if not origins:
-        if tree["cors_credentials"]:
-            command.error("--cors-credentials needs at least one --cors-origin")
-        return
+    if tree.cors_credentials and not tree.cors_origins:
+        command.error("--cors-credentials needs at least one --cors-origin")
     try:
-        Cors(origins, credentials=bool(tree["cors_credentials"]))  # type: ignore[arg-type]
+        tree.cors()
     except (TypeError, ValueError) as exc:
         command.error(f"--cors-origin: {exc}")
 
@@ -270,7 +263,7 @@ def _check_cors(tree: dict[str, object], command: argparse.ArgumentParser) -> No
 def _run_server(
     args: argparse.Namespace,
     command: argparse.ArgumentParser,
-    tree: dict[str, object] | None,
+    tree: _serve.TreeOptions | None,
     app: str | None,
     extra: list[str],
 ) -> int:

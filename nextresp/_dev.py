@@ -9,12 +9,11 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ._serve import build_tree
-
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
     from ._routes import RoutesApp
+    from ._serve import TreeOptions
 
 # Not 3000, the port of the Next.js front end a tree often serves; 8000, as
 # `nextresp serve`, gunicorn, granian and uvicorn listen by default.
@@ -23,16 +22,16 @@ DEFAULT_PORT = 8000
 RESTART = 3
 
 
-def load(tree: dict[str, object]) -> RoutesApp | None:
+def load(tree: TreeOptions) -> RoutesApp | None:
     """Build the tree, or print why it cannot be built on one line and return None."""
     try:
-        return build_tree(tree)
+        return tree.build()
     except (ImportError, OSError, TypeError, ValueError) as exc:
         print(f"nextresp: error: {exc}", file=sys.stderr)
         return None
 
 
-def run(tree: dict[str, object], directory: str, port: int) -> None:
+def run(tree: TreeOptions, directory: str, port: int) -> None:
     """Serve the tree with werkzeug's development server and reloader."""
     from werkzeug.serving import is_running_from_reloader, run_simple
 
@@ -47,7 +46,7 @@ def run(tree: dict[str, object], directory: str, port: int) -> None:
     run_simple("127.0.0.1", port, served, use_reloader=True, extra_files=[directory])
 
 
-def dev_app(tree: dict[str, object], directory: str, port: int) -> WSGIApplication:
+def dev_app(tree: TreeOptions, directory: str, port: int) -> WSGIApplication:
     """Return the app ``nextresp dev`` serves, having printed its table and URL.
 
     A tree that cannot be loaded prints why instead of the table, and is served by an

@@ -13,11 +13,12 @@ import importlib.util
 import json
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from ._cors import Cors
     from ._routes import RoutesApp
 
 TREE_ENV = "NEXTRESP_SERVE_TREE"
@@ -144,42 +145,45 @@ def default_threads() -> int:
     return min(8, 2 * cores() + 1)
 
 
-def tree_options(
-    directory: str,
-    prefix: str | None,
-    body_limit: str | None,
-    cors_origins: list[str],
-    cors_credentials: bool,
-) -> dict[str, object]:
-    """Return the tree's options as :func:`tree_app` reads them back."""
-    return {
-        "directory": os.path.abspath(directory),
-        "prefix": prefix,
-        "body_limit": body_limit,
-        "cors_origins": cors_origins,
-        "cors_credentials": cors_credentials,
-    }
+@dataclass(frozen=True)
+class TreeOptions:
+    """A route tree and the options of :func:`routes` the command line gave it.
 
-
-def build_tree(options: dict[str, object]) -> RoutesApp:
-    """Build the route tree ``options`` describe (raises as :func:`routes` does).
-
-    Only the options given are passed: :func:`routes` keeps its own defaults.
+    ``None`` (and no origins) leaves the option to :func:`routes`'s default. The
+    directory is absolute: the server's workers may start elsewhere.
     """
-    from ._cors import Cors
-    from ._routes import routes
 
-    given: dict[str, Any] = {}
-    if options["prefix"] is not None:
-        given["prefix"] = options["prefix"]
-    if options["body_limit"] is not None:
-        given["body_limit"] = options["body_limit"]
-    origins = options["cors_origins"]
-    if origins:
-        given["cors"] = Cors(
-            cast("list[str]", origins), credentials=bool(options["cors_credentials"])
-        )
-    return routes(str(options["directory"]), **given)
+    directory: str
+    prefix: str | None = None
+    body_limit: str | None = None
+    cors_origins: tuple[str, ...] = ()
+    cors_credentials: bool = False
+
+    def cors(self) -> Cors | None:
+        """Return the tree's :class:`Cors` (raises as ``Cors`` does), or None."""
+        from ._cors import Cors
+
+        if not self.cors_origins:
+            return None
+        return Cors(self.cors_origins, credentials=self.cors_credentials)
+
+    def build(self) -> RoutesApp:
+        """Build the tree (raises as :func:`routes` does)."""
+        from ._routes import routes
+
+        given: dict[str, Any] = {"prefix": self.prefix, "cors": self.cors()}
+        if self.body_limit is not None:
+            given["body_limit"] = self.body_limit
+        return routes(self.directory, **given)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> TreeOptions:
+        fields = json.loads(text)
+        fields["cors_origins"] = tuple(fields["cors_origins"])
+        return cls(**fields)
 
 
 def tree_app() -> RoutesApp:
@@ -190,15 +194,13 @@ def tree_app() -> RoutesApp:
             f"{TREE_FACTORY} serves the tree `nextresp serve DIR` describes in"
             f" ${TREE_ENV}; start it with `nextresp serve`, not on its own"
         )
-    options = json.loads(text)
-    assert isinstance(options, dict)
-    return build_tree(options)
+    return TreeOptions.from_json(text).build()
 
 
-def run(config: ServeConfig, tree: dict[str, object] | None) -> NoReturn:
+def run(config: ServeConfig, tree: TreeOptions | None) -> NoReturn:
     """Replace this process with the server ``config`` describes."""
     if tree is not None:
-        os.environ[TREE_ENV] = json.dumps(tree)
+        os.environ[TREE_ENV] = tree.to_json()
     command = server_command(config)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -18,7 +18,7 @@ import pytest
 
 from nextresp._cli import main
 from nextresp._dev import dev_app as _dev_app
-from nextresp._serve import tree_options
+from nextresp._serve import TreeOptions
 
 from .support import call_wsgi
 
@@ -59,7 +59,8 @@ def forget_imports(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def dev_app(directory: str, prefix: str | None, port: int) -> Any:
     """The app ``nextresp dev DIR [--prefix PREFIX]`` serves."""
-    return _dev_app(tree_options(directory, prefix, None, [], False), directory, port)
+    tree = TreeOptions(os.path.abspath(directory), prefix=prefix)
+    return _dev_app(tree, directory, port)
 
 
 def nextresp(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -643,7 +644,9 @@ def test_dev_applies_the_tree_options(
     write(project, {"api/echo.py": "def POST(req, res):\n    res.json(req.body)\n"})
     monkeypatch.chdir(project)
     monkeypatch.syspath_prepend(str(project))
-    tree = tree_options("api", None, "8b", ["http://localhost:3000"], False)
+    tree = TreeOptions(
+        str(project / "api"), body_limit="8b", cors_origins=("http://localhost:3000",)
+    )
     app = _dev_app(tree, "api", 8000)
     capsys.readouterr()
     preflight = call_wsgi(

@@ -271,6 +271,23 @@ def test_a_huge_declared_body_is_refused_without_reading_it(address: str) -> Non
     assert reply.startswith(b"HTTP/1.1 413 ")
 
 
+def test_granian_writes_its_own_reason_phrases(
+    address: str, request: pytest.FixtureRequest
+) -> None:
+    # The app's status line says werkzeug's phrase; granian sends the status code
+    # with its own (RFC 7231's), as the deploy guide says. Clients read the code.
+    if request.node.callspec.params["server"] != "granian":
+        pytest.skip("gunicorn sends the app's status line as it is")
+    host, port = address.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            b"POST /body HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n{"
+        )
+        reply = sock.recv(65536)
+    assert reply.startswith(b"HTTP/1.1 413 Payload Too Large\r\n")
+
+
 def test_a_chunked_body_over_the_limit_is_413(address: str) -> None:
     host, port = address.rsplit(":", 1)
     chunk = b"x" * 65536

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import socket
 import sys
@@ -14,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from nextresp._cli import main
-from nextresp._serve import TREE_ENV, ServeConfig, server_command, tree_app
+from nextresp._serve import (
+    TREE_ENV,
+    ServeConfig,
+    TreeOptions,
+    server_command,
+    tree_app,
+)
 
 from .support import SERVERS, Served, call_wsgi, served
 from .test_reliability_live import exchange
@@ -237,14 +242,14 @@ def tree(tmp_path: Path) -> Path:
 def test_the_tree_factory_applies_the_tree_options(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    options = {
-        "directory": str(tree),
-        "prefix": "/v1",
-        "body_limit": "10b",
-        "cors_origins": ["https://app.example"],
-        "cors_credentials": True,
-    }
-    monkeypatch.setenv(TREE_ENV, json.dumps(options))
+    options = TreeOptions(
+        str(tree),
+        prefix="/v1",
+        body_limit="10b",
+        cors_origins=("https://app.example",),
+        cors_credentials=True,
+    )
+    monkeypatch.setenv(TREE_ENV, options.to_json())
     app = tree_app()
     r = call_wsgi(app, "GET", "/v1/echo", headers={"Origin": "https://app.example"})
     assert (r.status_code, r.get_data()) == (200, b"hi")
