@@ -13,7 +13,7 @@ import importlib.util
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -44,7 +44,7 @@ class ServeConfig:
     keep_alive: int = 5
     graceful_timeout: int = 10
     access_log: bool = False
-    extra: tuple[str, ...] = field(default=())
+    extra: tuple[str, ...] = ()
 
 
 def server_command(config: ServeConfig) -> list[str]:

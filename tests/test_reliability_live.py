@@ -370,7 +370,10 @@ def test_a_client_leaving_mid_stream_leaves_the_worker_healthy(address: str) -> 
 def test_a_stream_that_fails_after_the_headers(server: tuple[str, list[str]]) -> None:
     address, log = server
     before = stats(address)
-    with pytest.raises(h11.RemoteProtocolError):  # the body ends before its end
+    # The body ends before its end: gunicorn sends the status and three chunks, then
+    # closes; granian does the same, or, now and then under load (15 times in 300
+    # with 16 clients), closes before it has written anything. Both are refused so.
+    with pytest.raises(h11.RemoteProtocolError):
         exchange(address, "GET", "/stream-fails")
     after = settled(
         address,
