@@ -178,12 +178,12 @@ def served(
     threads: int = 1,
     env: dict[str, str] | None = None,
     options: tuple[str, ...] = (),
-    tree_options: tuple[str, ...] = (),
+    serve_options: tuple[str, ...] = (),
     graceful_timeout: int = 5,
 ) -> Iterator[Served]:
     """Start ``nextresp serve`` as :func:`live_server` does; yield the :class:`Served`.
 
-    ``tree_options`` are ``nextresp serve``'s own (``--cors-origin``...). A test
+    ``serve_options`` are ``nextresp serve``'s own (``--cors-origin``...). A test
     may stop the server itself (``process.terminate()``); else it is stopped here.
     """
     import threading
@@ -203,7 +203,7 @@ def served(
                 f"--workers={workers}",
                 f"--threads={threads}",
                 f"--graceful-timeout={graceful_timeout}",
-                *tree_options,
+                *serve_options,
                 "--",
                 *options,
             ],

@@ -273,7 +273,7 @@ def server(request: pytest.FixtureRequest) -> str:
 
 def test_tree_options_reach_the_served_tree(server: str, tree: Path) -> None:
     options = ("--cors-origin", "https://app.example", "--body-limit", "10b")
-    with served(str(tree), server, tree_options=options) as running:
+    with served(str(tree), server, serve_options=options) as running:
         a = exchange(
             running.address,
             "OPTIONS",
@@ -295,6 +295,25 @@ def test_tree_options_reach_the_served_tree(server: str, tree: Path) -> None:
             b'"0123456789"',
         )
         assert a.status == 413
+
+
+def test_an_idle_connection_is_kept_alive_then_closed(server: str) -> None:
+    # Four threads: gunicorn's sync worker (one thread) keeps no connection alive.
+    with served(
+        "tests.live_app:app", server, threads=4, serve_options=("--keep-alive", "1")
+    ) as running:
+        host, port = running.address.rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            for _ in range(2):  # one connection, two requests
+                sock.sendall(b"GET /api/hello HTTP/1.1\r\nHost: x\r\n\r\n")
+                answer = b""
+                while not answer.endswith(b'{"name":"Next.js"}'):
+                    chunk = sock.recv(65536)
+                    assert chunk, f"closed after {answer!r}"
+                    answer += chunk
+                assert answer.startswith(b"HTTP/1.1 200 ")
+            # Idle past the keep-alive: the server closes its end, and says no more.
+            assert sock.recv(65536) == b""
 
 
 GRACE = 2
