@@ -14,8 +14,8 @@ from ._sizes import parse_size
 
 DEFAULT_DIRECTORIES = ("api", "pages/api")
 EXIT_STATUS = """\
-exit status: 0 when done; 1 when the route tree is refused or no server is
-installed (the reason on one line); 2 for a usage error."""
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error."""
 SERVE_EPILOG = (
     """\
 Arguments after -- go to the server as they are, e.g.
@@ -197,6 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"--prefix, --body-limit and --cors-* shape a route directory, not"
                 f" {target}: pass them to routes() in that module"
             )
+        if os.getcwd() not in sys.path:  # as for a tree, and as gunicorn does
+            sys.path.insert(0, os.getcwd())
+        error = _serve.app_error(target)
+        if error is not None:
+            print(f"{command.prog}: error: {error}", file=sys.stderr)
+            return 1
         return _run_server(args, command, None, target, extra)
     directory = _directory(target, command)
     # As gunicorn and flask do: route files import the project's modules from here.

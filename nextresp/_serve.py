@@ -102,6 +102,30 @@ def _gunicorn_has_control_socket() -> bool:
     return (major, minor) >= (25, 1)
 
 
+def app_error(target: str) -> str | None:
+    """Return why ``module:attr`` cannot be served (one line), or None.
+
+    Imported here once, before the server starts, so that a typo is one line and
+    status 1, not a worker failing to boot until the server gives up. An
+    attribute that is an expression (gunicorn's ``create_app()``) is left to it.
+    """
+    import importlib
+
+    module_name, _, attr = target.partition(":")
+    if not attr.isidentifier():
+        return None
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # the app's own import error, whatever it is
+        return f"cannot import {module_name}: {type(exc).__name__}: {exc}"
+    if not callable(getattr(module, attr, None)):
+        return (
+            f"expected {target} to be a WSGI application, but {module_name} has no"
+            f" callable {attr}"
+        )
+    return None
+
+
 def installed(server: str) -> bool:
     """Tell whether ``server`` can be imported here."""
     try:

@@ -263,8 +263,8 @@ positional arguments:
 options:
   -h, --help  show this help message and exit
 
-exit status: 0 when done; 1 when the route tree is refused or no server is
-installed (the reason on one line); 2 for a usage error.
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error.
 """,
     "routes": """\
 usage: nextresp routes [-h] [--prefix PREFIX] [DIR]
@@ -279,8 +279,8 @@ options:
   -h, --help       show this help message and exit
   --prefix PREFIX  the URL prefix (default: / and the directory's name)
 
-exit status: 0 when done; 1 when the route tree is refused or no server is
-installed (the reason on one line); 2 for a usage error.
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error.
 """,
     "dev": """\
 usage: nextresp dev [-h] [--prefix PREFIX] [--body-limit SIZE]
@@ -303,8 +303,8 @@ options:
   --cors-credentials    let those pages send cookies and read the answers
   --port PORT           the port to listen on (default: 8000)
 
-exit status: 0 when done; 1 when the route tree is refused or no server is
-installed (the reason on one line); 2 for a usage error.
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error.
 """,
     "serve": """\
 usage: nextresp serve [-h] [--prefix PREFIX] [--body-limit SIZE]
@@ -346,8 +346,8 @@ options:
 Arguments after -- go to the server as they are, e.g.
   nextresp serve api -- --max-requests 10000   (gunicorn)
 
-exit status: 0 when done; 1 when the route tree is refused or no server is
-installed (the reason on one line); 2 for a usage error.
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error.
 """,
 }
 

@@ -178,6 +178,29 @@ def test_a_tree_the_rules_refuse_is_one_line_and_status_1(
 
 
 @pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (
+            "tests.no_such_module:app",
+            "cannot import tests.no_such_module: ModuleNotFoundError: No module named"
+            " 'tests.no_such_module'",
+        ),
+        (
+            "tests.live_app:nothing",
+            "expected tests.live_app:nothing to be a WSGI application, but"
+            " tests.live_app has no callable nothing",
+        ),
+    ],
+    ids=["no-module", "no-app"],
+)
+def test_an_app_that_cannot_be_imported_is_one_line_and_status_1(
+    target: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", target]) == 1
+    assert capsys.readouterr() == ("", f"nextresp serve: error: {message}\n")
+
+
+@pytest.mark.parametrize(
     ("hidden", "server", "message"),
     [
         (
