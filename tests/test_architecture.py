@@ -54,6 +54,8 @@ FLOORS = [
     "_handler",
     "_methods",
     "_routes",
+    "_serve",
+    "_dev",
     "_cli",
     "flask",
     "ai",
