@@ -17,6 +17,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Ma
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import _json
+from ._bodies import log_cut_short
 from ._events import Event, EventLike, EventSource, encode_event
 
 if TYPE_CHECKING:
@@ -34,14 +35,17 @@ class PulledStream:
 
     Subclasses say how an item is encoded (``_encode``) and how the source is pulled
     (``_pull``). An item that fails, or a source that raises, comes after the
-    headers went out: the failure is logged (``kind`` names the stream) and the
-    response cut short, so a client never reads a broken item as a whole one.
+    response began: the failure is logged (``kind`` names the stream, see
+    ``log_cut_short``) and the response cut short, so a client never reads a broken
+    item as a whole one.
     """
 
     #: How log messages name the stream: "an event stream", "an NDJSON stream".
     kind = "a stream"
     _pull: _Pull
     _done = False
+    _chunks = 0  # handed to the server so far, and their bytes
+    _size = 0
 
     def _encode(self, found: bool, item: Any) -> bytes:
         """Return the bytes of one pulled item (``found`` False: the source idled)."""
@@ -55,17 +59,17 @@ class PulledStream:
             raise StopIteration
         try:
             found, item = self._pull.next()
-            return self._encode(found, item)
+            chunk = self._encode(found, item)
         except StopIteration:
             self._done = True
             raise
         except Exception:
             self._done = True
-            logger.exception(
-                "%s failed after the headers were sent; the response was cut short",
-                self.kind,
-            )
+            log_cut_short(self.kind, self._chunks, self._size)
             raise
+        self._chunks += 1
+        self._size += len(chunk)
+        return chunk
 
     def close(self) -> None:
         self._done = True
@@ -119,6 +123,7 @@ class EventStream(PulledStream):
     def __next__(self) -> bytes:
         if not self._opened:
             self._opened = True
+            self._chunks, self._size = 1, len(HEARTBEAT)
             return HEARTBEAT
         return super().__next__()
 

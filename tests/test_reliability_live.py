@@ -383,7 +383,7 @@ def test_a_stream_that_fails_after_the_headers(server: tuple[str, list[str]]) ->
     assert after["fds"] <= before["fds"]
     assert exchange(address, "GET", "/json").status == 200
     # Logged where the app logs, with the failure; the log is read as it comes.
-    assert logged(log, "a streamed body failed after the headers were sent")
+    assert logged(log, "a streamed body failed after 3 chunks")
     assert logged(log, "RuntimeError")
 
 
