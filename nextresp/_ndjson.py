@@ -12,7 +12,8 @@ from collections.abc import AsyncIterable, Iterable
 from typing import Any
 
 from . import _json
-from ._event_stream import AsyncPull, DirectPull, PulledStream
+from ._event_stream import PulledStream
+from ._pulls import AsyncPull, DirectPull
 from ._streams import check_source
 
 #: The Content-Type of an NDJSON stream.

@@ -28,6 +28,7 @@ FLOORS = [
     "_redirects",
     "_events",
     "_async",
+    "_pulls",
     # bodies and the finishing path, then what a handler calls
     "_bodies",
     "_event_stream",
