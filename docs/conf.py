@@ -32,7 +32,7 @@ exclude_patterns = ["_build"]
 
 
 def document_returned_classes_under_nextresp() -> None:
-    """Make ``nextresp.ApiHandler`` and ``nextresp.RoutesApp`` importable, for this build.
+    """Make ``nextresp.ApiHandler`` and ``nextresp.RoutesApp`` importable in this build.
 
     They are the classes of what ``api_methods`` and ``routes`` return, documented for
     their methods and attributes, but not exported: found from those functions' return
