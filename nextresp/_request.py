@@ -167,18 +167,13 @@ class ApiRequest(Request):
     def _load_form_data(self) -> None:
         """Parse the form as werkzeug does, answering its refusals in our words.
 
-        The body over the limit is answered as ``body`` answers it; a form within
-        it that breaks werkzeug's form limits (``max_form_memory_size``,
-        ``max_form_parts``) gets its own sentence.
+        A body over the limit is refused by ``stream``, which the parser reads, as
+        ``body`` refuses it; a form within the limit that breaks werkzeug's form
+        limits (``max_form_memory_size``, ``max_form_parts``) gets its own sentence.
         """
         try:
             super()._load_form_data()
         except RequestEntityTooLarge:
-            limit = self.max_content_length
-            length = self.content_length
-            if limit is not None and length is not None and length > limit:
-                _drain(self.environ, length, limit)
-                raise self._body_too_large() from None
             raise ApiError(
                 413, "Request form exceeds the limits on its size or parts"
             ) from None

@@ -54,7 +54,7 @@ def test_every_readme_link_is_absolute_and_each_docs_link_names_a_page() -> None
 
 
 def test_the_readmes_installs_are_editable_in_a_mode_type_checkers_follow() -> None:
-    installs = re.findall(r"pip install [^&#\n]*", README)
+    installs = re.findall(r"pip install -q [^&#\n]*", README)
     assert len(installs) == 5
     for install in installs:
         match = re.fullmatch(
