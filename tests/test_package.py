@@ -25,7 +25,7 @@ def test_the_metadata_names_the_license_by_spdx_and_the_projects_urls() -> None:
     meta = metadata("nextresp")
     assert meta["License-Expression"] == "MIT"
     assert meta.get_all("License-File") == ["LICENSE"]
-    assert meta["License"] is None
+    assert meta.get("License") is None
     assert not [c for c in meta.get_all("Classifier") or [] if c.startswith("License")]
     assert meta["Author"] == "The nextresp authors"
     assert meta.get_all("Project-URL") == [
