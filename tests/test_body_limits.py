@@ -227,3 +227,67 @@ def test_a_form_within_the_limit_that_breaks_werkzeugs_form_limits_says_so() -> 
     assert json.loads(r.data)["detail"] == (
         "Request form exceeds the limits on its size or parts"
     )
+
+
+# -- a declared body over the limit is drained, so the connection survives -----------
+
+
+class CountingInput(io.BytesIO):
+    """A request body that counts the bytes the app read of it."""
+
+    read_bytes = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+@pytest.mark.parametrize(
+    ("limit", "size", "drained"),
+    [
+        (100_000, 100_001, True),
+        (100_000, 200_000, True),
+        (100_000, 200_001, False),
+        (10, 65_536, True),
+        (10, 65_537, False),
+    ],
+    ids=["one-over", "twice-the-limit", "over-twice", "64-KiB", "over-64-KiB"],
+)
+def test_a_declared_body_of_up_to_twice_the_limit_or_64_kib_is_read_before_the_413(
+    limit: int, size: int, drained: bool
+) -> None:
+    body = CountingInput(b"x" * size)
+    r = call_wsgi(
+        read_with("get_data", body_limit=limit),
+        "POST",
+        "/",
+        content_type="application/octet-stream",
+        environ_overrides={"wsgi.input": body, "CONTENT_LENGTH": str(size)},
+    )
+    assert r.status_code == 413
+    assert body.read_bytes == (size if drained else 0)
+
+
+class GoneInput(io.BytesIO):
+    """A client that leaves after a few bytes: reading fails, as on a reset socket."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        raise OSError("connection reset by peer")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [CountingInput(b"x" * 15), GoneInput()],
+    ids=["shorter-than-declared", "client-gone"],
+)
+def test_draining_a_body_that_stops_early_still_answers_413(body: io.BytesIO) -> None:
+    r = call_wsgi(
+        read_with("get_data", body_limit=10),
+        "POST",
+        "/",
+        content_type="application/octet-stream",
+        environ_overrides={"wsgi.input": body, "CONTENT_LENGTH": "20"},
+    )
+    assert r.status_code == 413
+    assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 10 bytes"
