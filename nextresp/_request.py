@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
 
@@ -157,11 +156,10 @@ class ApiRequest(Request):
             stream = super().stream
         except RequestEntityTooLarge:  # the declared length is over the limit
             _drain(self.environ, self.content_length, self.max_content_length)
-            raise self._body_too_large() from None
+            raise _too_large(self.max_content_length) from None
         if isinstance(stream, LimitedStream) and stream._limit_is_max:
             # A body of unknown length (chunked), cut at the limit; nothing read yet.
-            cut = _CutAtTheLimit(stream._stream, stream.limit, self._body_too_large)
-            return cast("IO[bytes]", cut)
+            return cast("IO[bytes]", _CutAtTheLimit(stream._stream, stream.limit))
         return stream
 
     def _load_form_data(self) -> None:
@@ -177,11 +175,6 @@ class ApiRequest(Request):
             raise ApiError(
                 413, "Request form exceeds the limits on its size or parts"
             ) from None
-
-    def _body_too_large(self) -> ApiError:
-        return ApiError(
-            413, f"Request body exceeds the limit of {self.max_content_length} bytes"
-        )
 
     @cached_property
     def body(self) -> Any:
@@ -259,21 +252,23 @@ class _CutAtTheLimit(LimitedStream):
     (``wsgi.input_terminated``), so the extra read never waits for a body that ended.
     """
 
-    def __init__(
-        self, stream: IO[bytes], limit: int, too_large: Callable[[], ApiError]
-    ) -> None:
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
         super().__init__(stream, limit, is_max=True)
-        self.too_large = too_large
 
     def on_exhausted(self) -> None:
         if self._stream.read(1):
-            raise self.too_large()
+            raise _too_large(self.limit)
 
     def readall(self) -> bytes:
         data = super().readall()
         if self.is_exhausted:
             self.on_exhausted()
         return data
+
+
+def _too_large(limit: int | None) -> ApiError:
+    """The answer to a body over ``limit`` bytes, however it was read."""
+    return ApiError(413, f"Request body exceeds the limit of {limit} bytes")
 
 
 def _refuse_constant(name: str) -> object:
