@@ -28,6 +28,7 @@ FLOORS = [
     "_redirects",
     "_events",
     "_async",
+    "_pulls",
     # bodies and the finishing path, then what a handler calls
     "_bodies",
     "_event_stream",
@@ -56,6 +57,8 @@ FLOORS = [
     "_handler",
     "_methods",
     "_routes",
+    "_serve",
+    "_dev",
     "_cli",
     "flask",
     "ai",

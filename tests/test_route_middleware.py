@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nextresp import ApiRequest, ApiResponse, routes
-from nextresp._cli import format_table
+from nextresp._dev import format_table
 
 from .support import call_wsgi
 
