@@ -27,6 +27,7 @@ class OptionKeywords(TypedDict, total=False):
     propagate_exceptions: bool
     response_class: type[ApiResponse]
     cors: Cors | None
+    validation_status: int
 
 
 #: The names of the options, in the order they are documented.
@@ -56,6 +57,8 @@ class ApiOptions:
       apply.
     - ``cors=Cors(origins=[...])``: pages from those origins may call the handler;
       preflights are answered, and every answer carries the CORS headers.
+    - ``validation_status=400``: the status of a body or query that does not fit
+      its model (422 by default); see the validation guide.
 
     Each value is checked here, once; a wrong one raises ``TypeError`` or
     ``ValueError`` naming it.
@@ -67,6 +70,7 @@ class ApiOptions:
     propagate_exceptions: bool
     response_class: type[ApiResponse]
     cors: Cors | None
+    validation_status: int
 
     def __init__(
         self,
@@ -77,6 +81,7 @@ class ApiOptions:
         propagate_exceptions: bool = False,
         response_class: type[ApiResponse] = ApiResponse,
         cors: Cors | None = None,
+        validation_status: int = 422,
     ) -> None:
         for option, value in (
             ("etag", etag),
@@ -100,6 +105,7 @@ class ApiOptions:
                 "api_handler option cors must be a Cors or None, as in"
                 f" cors=Cors(origins=['https://app.example.com']), not {cors!r}"
             )
+        _check_validation_status(validation_status)
         init = object.__setattr__  # the one place a frozen instance is written
         init(self, "body_limit", limit)
         init(self, "etag", etag)
@@ -107,6 +113,20 @@ class ApiOptions:
         init(self, "propagate_exceptions", propagate_exceptions)
         init(self, "response_class", response_class)
         init(self, "cors", cors)
+        init(self, "validation_status", validation_status)
+
+
+def _check_validation_status(status: object) -> None:
+    """Refuse a ``validation_status`` other than 422 or 400."""
+    if type(status) is not int:
+        raise TypeError(
+            f"api_handler option validation_status must be 422 or 400, not {status!r}"
+        )
+    if status not in (422, 400):
+        raise ValueError(
+            "api_handler option validation_status must be 422 (the default) or 400"
+            f" for clients that expect it, not {status!r}"
+        )
 
 
 def _body_limit(body_limit: object) -> int | None:
