@@ -132,6 +132,8 @@ def plan_for(
                 fields["query_lists"] = list_fields(annotation)
             continue
         converter = _CONVERTERS.get(annotation)
+        if converter is None and parameter.default is not NO_DEFAULT:
+            continue  # a keyword of the function's own (a partial's), not a route's
         if converter is None:
             raise TypeError(
                 f"{name}() route parameter {parameter.name} is annotated"
@@ -150,6 +152,8 @@ def plan_for(
             " requests carry no body nextresp reads; answer the methods that take"
             " one (methods=['POST']), or give body a default (body: T | None = None)"
         )
+    if not fields and not params:
+        return None
     return InputPlan(params=tuple(params), **fields)
 
 

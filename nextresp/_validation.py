@@ -88,8 +88,7 @@ def with_input(
             raise validation_error(status, body_errors, query_errors)
         return func(req, res, **route_params)
 
-    setattr(call, INPUT_ATTRIBUTE, True)
-    return call
+    return _named_like(call, func)
 
 
 def with_status(func: Callable[..., object], status: int) -> Callable[..., object]:
@@ -100,6 +99,21 @@ def with_status(func: Callable[..., object], status: int) -> Callable[..., objec
         setattr(req, STATUS_ATTRIBUTE, status)
         return func(req, res, **route_params)
 
+    return _named_like(call, func)
+
+
+def _named_like(
+    call: Callable[..., object], func: Callable[..., object]
+) -> Callable[..., object]:
+    """Mark ``call`` as wrapped, named as the fold names ``func`` (a partial's
+    function, a callable object's class) in logs and as a Flask endpoint."""
+    target: object = func
+    while isinstance(target, functools.partial):
+        target = target.func
+    named = target if hasattr(target, "__qualname__") else type(target)
+    call.__module__ = named.__module__
+    call.__qualname__ = named.__qualname__
+    call.__name__ = named.__qualname__.rpartition(".")[2]
     setattr(call, INPUT_ATTRIBUTE, True)
     return call
 
