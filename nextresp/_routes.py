@@ -233,7 +233,9 @@ def _check_parameters(
         taken = signature.parameters.values()
         if any(p.kind is p.VAR_KEYWORD for p in taken):
             continue
-        names = {p.name for p in taken if p.kind not in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL)}
+        names = {
+            p.name for p in taken if p.kind not in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL)
+        }
         for name in params:
             if name not in names:
                 raise ValueError(

@@ -8,6 +8,8 @@ msgspec. The libraries are imported when the first handler that needs one is mad
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -66,28 +68,62 @@ def adapter_for(model: Any) -> SchemaAdapter:
     if adapter is not None:
         return adapter
     library = library_of(model)
-    if library is None:
-        library = next((name for name in _LIBRARIES if _installed(name)), None)
-        if library is None:
+    if library is not None:
+        if not _installed(library):  # pragma: no cover - its classes import it
+            raise TypeError(
+                f"validating {model!r} needs {library}: pip install"
+                f" 'nextresp[{library}]'"
+            )
+        candidates = [library]
+    else:
+        # A dataclass, TypedDict or plain type: pydantic, which reports every
+        # error, when it can take it (a typing.TypedDict it cannot before 3.12).
+        candidates = [name for name in _LIBRARIES if _installed(name)]
+        if not candidates:
             raise TypeError(
                 f"validating {model!r} needs a schema library: pip install"
                 " 'nextresp[pydantic]' or 'nextresp[msgspec]', or register an"
                 " adapter with nextresp.schemas.register_adapter"
             )
-    elif not _installed(library):  # pragma: no cover - its classes need it imported
-        raise TypeError(
-            f"validating {model!r} needs {library}: pip install 'nextresp[{library}]'"
-        )
+    refusals = []
+    for name in candidates:
+        try:
+            return (
+                PydanticAdapter(model) if name == "pydantic" else MsgspecAdapter(model)
+            )
+        except Exception as exc:  # each library's own error for a type it cannot take
+            refusals.append(f"{name}: {str(exc).splitlines()[0]}")
+    raise TypeError(
+        f"cannot validate {model!r} ({'; '.join(refusals)}); annotate with a model,"
+        " a dataclass or a TypedDict, or register an adapter with"
+        " nextresp.schemas.register_adapter"
+    )
+
+
+class _NonFinite(Exception):
+    pass
+
+
+def _refuse(_: str) -> float:
+    raise _NonFinite
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise _NonFinite
+    return number
+
+
+def holds_non_finite(data: bytes) -> bool:
+    """Tell whether ``data`` holds NaN, Infinity or 1e999 outside its strings."""
     try:
-        if library == "pydantic":
-            return PydanticAdapter(model)
-        return MsgspecAdapter(model)
-    except Exception as exc:  # each library's own error for a type it cannot take
-        raise TypeError(
-            f"{library} cannot validate {model!r}: {exc}; annotate with a model,"
-            " a dataclass or a TypedDict, or register an adapter with"
-            " nextresp.schemas.register_adapter"
-        ) from None
+        json.loads(data, parse_constant=_refuse, parse_float=_finite)
+    except _NonFinite:
+        return True
+    except (ValueError, RecursionError):  # malformed: the adapter says so
+        return False
+    return False
 
 
 class PydanticAdapter:
@@ -128,6 +164,8 @@ def _from_pydantic(exc: Any) -> Exception:
         if error["type"] == "json_invalid":
             deep = "recursion limit" in error["msg"]
             return MalformedInput(TOO_DEEP if deep else "Invalid JSON")
+        if error["type"] == "finite_number":  # NaN, Infinity or 1e999 in the bytes
+            return MalformedInput(NOT_FINITE)
     return InvalidInput([(tuple(error["loc"]), error["msg"]) for error in errors])
 
 
@@ -145,6 +183,7 @@ class MsgspecAdapter:
 
         self._model = model
         self._decode = msgspec.json.Decoder(model).decode
+        self._any = msgspec.json.Decoder().decode
         self._convert = msgspec.convert
         self._invalid = msgspec.ValidationError
         self._malformed = msgspec.DecodeError
@@ -154,9 +193,26 @@ class MsgspecAdapter:
             return self._decode(data)
         except self._invalid as exc:
             message = str(exc)
-            if message.startswith("Number out of range"):
-                raise MalformedInput(NOT_FINITE) from None
-            raise InvalidInput([_from_msgspec(message)]) from None
+            if not message.startswith("Number out of range"):
+                # msgspec stops at the first error, maybe before bytes that are
+                # not JSON at all, which must be answered 400 as they are
+                # elsewhere: a second, untyped parse, on this error path only.
+                self._check_json(data)
+                raise InvalidInput([_from_msgspec(message)]) from None
+        except self._malformed:
+            self._check_json(data)
+        except RecursionError:
+            raise MalformedInput(TOO_DEEP) from None
+        raise MalformedInput(NOT_FINITE)
+
+    def _check_json(self, data: bytes) -> None:
+        """Raise ``MalformedInput`` saying why ``data`` is not JSON, if it is not."""
+        if holds_non_finite(data):
+            raise MalformedInput(NOT_FINITE)
+        try:
+            self._any(data)
+        except self._invalid:  # only a number out of range fails an untyped parse
+            raise MalformedInput(NOT_FINITE) from None
         except self._malformed:
             raise MalformedInput("Invalid JSON") from None
         except RecursionError:

@@ -12,8 +12,6 @@ these, in the fold. No error holds a submitted value.
 from __future__ import annotations
 
 import functools
-import json
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -22,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ._errors import ApiError
 from ._input_plan import NO_DEFAULT, InputPlan, list_fields, plan_for
-from ._schema_libs import NOT_FINITE, adapter_for
+from ._schema_libs import NOT_FINITE, adapter_for, holds_non_finite
 from ._schemas import InvalidInput, Location, MalformedInput, SchemaAdapter
 
 if TYPE_CHECKING:
@@ -149,11 +147,14 @@ def _typed_body(
         if required or default is NO_DEFAULT:
             errors.append({"detail": "A request body is required", "pointer": "#"})
         return default
-    # PERF: two substring searches spare ordinary bodies the careful parse.
+    # PERF: a byte search (memchr) and, only where that byte is, a substring
+    # search spare ordinary bodies the careful parse.
     if (
         not getattr(adapter, "strict_json", False)
-        and (b"NaN" in data or b"Infinity" in data)
-        and _holds_non_finite(data)
+        and (
+            (b"N" in data and b"NaN" in data) or (b"I" in data and b"Infinity" in data)
+        )
+        and holds_non_finite(data)
     ):
         raise ApiError(400, NOT_FINITE)
     try:
@@ -217,34 +218,10 @@ def read_json(req: Request) -> bytes | None:
         ):
             raise RequestEntityTooLarge()
     except RequestEntityTooLarge:
-        raise ApiError(413, f"Request body exceeds the limit of {limit} bytes") from None
+        raise ApiError(
+            413, f"Request body exceeds the limit of {limit} bytes"
+        ) from None
     return data
-
-
-class _NonFinite(Exception):
-    pass
-
-
-def _refuse(_: str) -> float:
-    raise _NonFinite
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if math.isinf(number):
-        raise _NonFinite
-    return number
-
-
-def _holds_non_finite(data: bytes) -> bool:
-    """Tell whether ``data`` holds NaN, Infinity or 1e999 outside its strings."""
-    try:
-        json.loads(data, parse_constant=_refuse, parse_float=_finite)
-    except _NonFinite:
-        return True
-    except (ValueError, RecursionError):  # malformed: the adapter says so
-        return False
-    return False
 
 
 def pointer(location: Location) -> str:
