@@ -131,6 +131,8 @@ def plan_for(
             else:
                 fields["query_lists"] = list_fields(annotation)
             continue
+        if annotation is Any or annotation is object:  # no conversion asked
+            continue
         converter = _CONVERTERS.get(annotation)
         if converter is None and parameter.default is not NO_DEFAULT:
             continue  # a keyword of the function's own (a partial's), not a route's

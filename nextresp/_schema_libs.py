@@ -181,6 +181,11 @@ class MsgspecAdapter:
     def __init__(self, model: Any) -> None:
         import msgspec
 
+        import msgspec.inspect
+
+        if isinstance(msgspec.inspect.type_info(model), msgspec.inspect.CustomType):
+            # msgspec takes any class, and then refuses every value for it.
+            raise TypeError(f"msgspec does not know the type {model!r}")
         self._model = model
         self._decode = msgspec.json.Decoder(model).decode
         self._any = msgspec.json.Decoder().decode
