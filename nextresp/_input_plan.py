@@ -168,12 +168,12 @@ def _resolved(func: Callable[..., object], name: str, parameter: Any) -> Any:
     annotation = parameter.annotation
     if not isinstance(annotation, str):
         return annotation
-    target = func if inspect.isroutine(func) else getattr(type(func), "__call__", func)
+    target = func if inspect.isroutine(func) else type(func).__call__
     namespace = getattr(inspect.unwrap(target), "__globals__", None)
     if namespace is None:  # a partial, say: the module of the object
         namespace = getattr(inspect.getmodule(func), "__dict__", {})
     try:
-        return eval(annotation, dict(namespace))  # noqa: S307 (the module's own text)
+        return eval(annotation, dict(namespace))
     except Exception as exc:
         raise TypeError(
             f"{name}() parameter {parameter.name}: cannot resolve its annotation"

@@ -180,7 +180,6 @@ class MsgspecAdapter:
 
     def __init__(self, model: Any) -> None:
         import msgspec
-
         import msgspec.inspect
 
         if isinstance(msgspec.inspect.type_info(model), msgspec.inspect.CustomType):

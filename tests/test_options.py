@@ -121,8 +121,8 @@ def test_an_unknown_keyword_names_the_options() -> None:
         api_handler(etags=False)  # type: ignore[call-arg]
     assert str(raised.value) == (
         "api_handler() got an unexpected keyword argument 'etags'; its options are"
-        " body_limit, etag, problem_details, propagate_exceptions, response_class, cors,"
-        " validation_status"
+        " body_limit, etag, problem_details, propagate_exceptions, response_class,"
+        " cors, validation_status"
     )
 
 

@@ -222,9 +222,9 @@ def test_a_handler_without_typed_input_is_called_as_it_is() -> None:
 def test_validation_status_must_be_422_or_400() -> None:
     assert ApiOptions().validation_status == 422
     assert ApiOptions(validation_status=400).validation_status == 400
-    with pytest.raises(ValueError, match="^api_handler option validation_status must"):
+    with pytest.raises(ValueError, match=r"^api_handler option validation_status must"):
         ApiOptions(validation_status=409)
-    with pytest.raises(TypeError, match="must be 422 or 400, not '400'$"):
+    with pytest.raises(TypeError, match=r"must be 422 or 400, not '400'$"):
         ApiOptions(validation_status="400")  # type: ignore[arg-type]
 
 
@@ -273,7 +273,8 @@ def _opaque(req: ApiRequest, res: ApiResponse, body: Opaque) -> None:
         (
             lambda: api_handler(methods=["POST"])(_unresolvable),
             TypeError,
-            "_unresolvable() parameter body: cannot resolve its annotation 'NoSuchModel'",
+            "_unresolvable() parameter body: cannot resolve its annotation"
+            " 'NoSuchModel'",
         ),
         (
             lambda: api_handler(_decimal_id),
@@ -387,7 +388,7 @@ def test_a_registered_adapter_validates_its_types() -> None:
 
 
 def test_register_adapter_refuses_what_is_not_callable() -> None:
-    with pytest.raises(TypeError, match="^register_adapter expected a function"):
+    with pytest.raises(TypeError, match=r"^register_adapter expected a function"):
         register_adapter("pairs")  # type: ignore[arg-type]
 
 
@@ -439,7 +440,7 @@ def test_routes_refuse_a_file_whose_functions_cannot_take_its_parameters(
 ) -> None:
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / file).write_text(source)
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match=r"^api/") as raised:
         routes(tmp_path / "api")
     assert str(raised.value) == message
 
