@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="a short run")
     args = parser.parse_args(argv)
-    rounds, calls = (2, 3) if args.smoke else (12, 40)
+    rounds, calls = (2, 3) if args.smoke else (24, 30)
 
     valid: dict[str, WSGIApp] = {
         "nextresp+pydantic": nextresp_pydantic,

@@ -186,6 +186,18 @@ def _typed_query(
         return None
 
 
+def _may_hold_non_finite(data: bytes) -> bool:
+    """Tell whether ``data`` may hold ``NaN`` or ``Infinity``: the careful parse decides.
+
+    PERF: a substring search costs about 0.5 ns a byte; a search for one byte
+    (memchr) a tenth of that. Most bodies lack one of the bytes each word needs,
+    and are done after two or three of those.
+    """
+    return (b"N" in data and b"NaN" in data) or (
+        b"y" in data and b"I" in data and b"Infinity" in data
+    )
+
+
 def read_json(req: Request) -> bytes | None:
     """Return the body's bytes if it is JSON by its ``Content-Type``; None if empty.
 
@@ -205,6 +217,22 @@ def read_json(req: Request) -> bytes | None:
             )
         return None
     limit = req.max_content_length
+    length = req.content_length
+    state = req.__dict__
+    if (
+        length is not None
+        and (limit is None or length <= limit)
+        and "_cached_data" not in state
+        and "stream" not in state
+    ):
+        # PERF: read the declared length straight from the server, as werkzeug's
+        # get_data would, without its stream wrapper's two copies of the body;
+        # kept where get_data keeps it, so req.body and get_data() see it.
+        data = environ["wsgi.input"].read(length)
+        if len(data) != length:
+            raise ApiError(400, "The request body is shorter than its Content-Length")
+        state["_cached_data"] = data
+        return data
     try:
         data = req.get_data()
         # As req.body: werkzeug stops a stream of unknown length at the limit

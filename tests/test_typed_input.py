@@ -473,3 +473,31 @@ def test_a_route_file_reports_its_plan_errors_with_its_name(tmp_path: Path) -> N
     assert str(raised.value).startswith(
         "api/orders.py: GET() takes a typed body but answers GET"
     )
+
+
+def test_the_body_read_for_a_model_is_still_req_body() -> None:
+    @api_handler(methods=["POST"])
+    def both(req: ApiRequest, res: ApiResponse, body: PydanticOrder) -> None:
+        res.json({"raw": req.get_data(as_text=True), "body": req.body})
+
+    result = Client(both).post(
+        "/", data=b'{"items": []}', content_type="application/json"
+    )
+    assert result.json == {"raw": '{"items": []}', "body": {"items": []}}
+
+
+def test_a_body_shorter_than_its_content_length_is_400() -> None:
+    @api_handler(methods=["POST"])
+    def post(req: ApiRequest, res: ApiResponse, body: PydanticOrder) -> None:
+        res.json({})
+
+    result = Client(post).post(
+        "/",
+        data=b'{"items": []}',
+        content_type="application/json",
+        environ={"CONTENT_LENGTH": "40"},
+    )
+    assert result.status == 400
+    assert (
+        result.json["detail"] == "The request body is shorter than its Content-Length"
+    )
