@@ -16,11 +16,20 @@ Then the same body with three schema errors: nextresp's 422 against Falcon sendi
 same RFC 9457 problem by hand. Peers take turns (A B C, then C B A); each figure is
 the median CPU time per request of the rounds, with their spread. The answers are
 checked first.
+
+Strategy: each request makes thousands of objects (560 models), so the collector's
+full passes come every few dozen requests, and each walks every object of the
+process (four frameworks' worth) for milliseconds. Where one lands depends on the
+allocations before it, the same in every round, so it kept landing on the same
+peer. After the warm-up, ``gc.freeze()`` moves the objects made at import to the
+permanent generation (as servers that preload do), and every batch of calls starts
+after a full collection: each peer pays for its own garbage only.
 """
 
 # No `from __future__ import annotations`: flask-pydantic reads the view's
 # annotations as written, and cannot resolve strings.
 import argparse
+import gc
 import io
 import json
 import statistics
@@ -240,8 +249,11 @@ def race(
     samples: dict[str, list[float]] = {name: [] for name in names}
     for app in peers.values():  # warm up: imports, caches, first allocations
         cpu_per_call(app, body, 3)
+    gc.collect()
+    gc.freeze()
     for round_ in range(rounds):
         for name in names if round_ % 2 == 0 else names[::-1]:
+            gc.collect()
             samples[name].append(cpu_per_call(peers[name], body, calls))
     return samples
 
