@@ -228,7 +228,7 @@ def read_json(req: Request) -> bytes | None:
         # PERF: read the declared length straight from the server, as werkzeug's
         # get_data would, without its stream wrapper's two copies of the body;
         # kept where get_data keeps it, so req.body and get_data() see it.
-        data = environ["wsgi.input"].read(length)
+        data: bytes = environ["wsgi.input"].read(length)
         if len(data) != length:
             raise ApiError(400, "The request body is shorter than its Content-Length")
         state["_cached_data"] = data

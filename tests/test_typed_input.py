@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sys
+import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from werkzeug.routing import Map, Rule
@@ -25,7 +26,7 @@ from nextresp.schemas import InvalidInput, MalformedInput, register_adapter
 from nextresp.testing import Client
 
 from . import typed_handlers as handlers
-from .validation_models import PydanticOrder
+from .validation_models import PydanticOrder, PydanticPaging
 
 TYPE = "https://nextresp.readthedocs.io/en/latest/validation.html"
 TITLE = "The request's input is not valid"
@@ -501,3 +502,137 @@ def test_a_body_shorter_than_its_content_length_is_400() -> None:
     assert (
         result.json["detail"] == "The request body is shorter than its Content-Length"
     )
+
+
+def test_schemas_exports_the_adapter_seam() -> None:
+    import nextresp.schemas
+
+    assert nextresp.schemas.__all__ == [
+        "AdapterFactory",
+        "InvalidInput",
+        "Location",
+        "MalformedInput",
+        "SchemaAdapter",
+        "register_adapter",
+    ]
+    for name in ["InvalidInput", "MalformedInput", "SchemaAdapter", "register_adapter"]:
+        assert getattr(nextresp.schemas, name).__module__ == "nextresp._schemas"
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "converted"),
+    [
+        (int, 7, 7),
+        (int, "007", 7),
+        (float, 2, 2.0),
+        (float, "-0.5", -0.5),
+        (str, "x", "x"),
+        (list[str], ["a", "b"], ["a", "b"]),
+        (list[str], "a/b", ["a", "b"]),
+    ],
+    ids=["int-kept", "int", "float-from-int", "float", "str", "segments", "path"],
+)
+def test_a_converter_takes_a_value_of_its_kind(
+    annotation: Any, value: Any, converted: Any
+) -> None:
+    from nextresp._input_plan import _CONVERTERS
+
+    result = _CONVERTERS[annotation](value)
+    assert (result, type(result)) == (converted, type(converted))
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value"),
+    [
+        (int, 7.0),
+        (int, " 7"),
+        (int, "+7"),
+        (float, "1."),
+        (float, ".5"),
+        (float, "inf"),
+        (str, 7),
+        (list[str], [1]),
+        (list[str], 7),
+    ],
+    ids=[
+        "int-from-float",
+        "int-space",
+        "int-plus",
+        "float-dot",
+        "float-leading-dot",
+        "float-inf",
+        "str-from-int",
+        "segments-of-ints",
+        "segments-from-int",
+    ],
+)
+def test_a_converter_refuses_another_kind(annotation: Any, value: Any) -> None:
+    from nextresp._input_plan import _CONVERTERS
+
+    with pytest.raises(ValueError):  # noqa: PT011 (the value itself is the message)
+        _CONVERTERS[annotation](value)
+
+
+def test_a_uuid_converter_keeps_a_uuid() -> None:
+    from nextresp._input_plan import _CONVERTERS
+
+    value = uuid.UUID(int=7)
+    assert _CONVERTERS[uuid.UUID](value) is value
+
+
+@pytest.mark.parametrize(
+    ("hint", "repeats"),
+    [
+        (list[str], True),
+        (tuple[int, ...], True),
+        (set[str], True),
+        (list[str] | None, True),
+        (Annotated[list[str], "meta"], True),
+        (str, False),
+        (int | None, False),
+        (dict[str, str], False),
+    ],
+    ids=[
+        "list",
+        "tuple",
+        "set",
+        "optional-list",
+        "annotated",
+        "str",
+        "optional",
+        "dict",
+    ],
+)
+def test_which_query_fields_keep_every_value(hint: Any, repeats: bool) -> None:
+    from nextresp._input_plan import _is_sequence
+
+    assert _is_sequence(hint) is repeats
+
+
+def test_a_type_without_fields_keeps_no_list() -> None:
+    from nextresp._input_plan import list_fields
+
+    assert list_fields(int) == frozenset()
+    assert list_fields(PydanticPaging) == frozenset({"tags"})
+
+
+def test_query_as_answers_every_error() -> None:
+    @api_handler(methods=["GET"])
+    def page(req: ApiRequest, res: ApiResponse) -> None:
+        res.json({"page": req.query_as(PydanticPaging).page})
+
+    result = Client(page).get("/", query="page=x")
+    assert result.status == 422
+    assert result.json["errors"] == [
+        {
+            "detail": "Input should be a valid integer, unable to parse string as an"
+            " integer",
+            "parameter": "page",
+        }
+    ]
+
+
+def test_a_builtin_takes_no_plan() -> None:
+    from nextresp._input_plan import plan_for
+
+    assert plan_for(len, "len", None) is None
