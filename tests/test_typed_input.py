@@ -636,3 +636,33 @@ def test_a_builtin_takes_no_plan() -> None:
     from nextresp._input_plan import plan_for
 
     assert plan_for(len, "len", None) is None
+
+
+def test_a_flask_view_takes_typed_input_from_flasks_own_request() -> None:
+    import flask
+
+    def update(req: ApiRequest, res: ApiResponse, id: int, body: PydanticOrder) -> None:
+        res.json({"id": id, "items": len(body.items), "raw": len(req.get_data())})
+
+    app = flask.Flask(__name__)
+    app.add_url_rule(
+        "/orders/<id>",
+        view_func=api_handler(methods=["PUT"])(update),
+        methods=["PUT"],
+    )
+    client = Client(app)
+    data = b'{"items": [{"name": "tea", "qty": 1}]}'
+    result = client.put("/orders/7", data=data, content_type="application/json")
+    assert (result.status, result.json) == (
+        200,
+        {"id": 7, "items": 1, "raw": len(data)},
+    )
+    assert (
+        client.put("/orders/x", data=data, content_type="application/json").status
+        == 404
+    )
+    refused = client.put("/orders/7", json={"items": [{"name": "tea"}]})
+    assert refused.status == 422
+    assert refused.json["errors"] == [
+        {"detail": "Field required", "pointer": "#/items/0/qty"}
+    ]
