@@ -294,7 +294,8 @@ def main(argv: list[str] | None = None) -> None:
     problems = {name: answer(app, BAD) for name, app in invalid.items()}
     if problems["nextresp 422"] != problems["falcon 422"]:
         raise SystemExit(f"the 422s differ: {problems}")
-    if problems["nextresp 422"][0] != 422 or len(problems["nextresp 422"][1]["errors"]) != 3:
+    status, problem = problems["nextresp 422"]
+    if status != 422 or len(problem["errors"]) != 3:
         raise SystemExit(f"not the 422 expected: {problems['nextresp 422']}")
 
     print(f"{len(GOOD) / 1024:.0f} KB body, 560 records; {rounds} rounds of {calls}")

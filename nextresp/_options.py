@@ -212,3 +212,8 @@ class OptionAttributes:
     def cors(self) -> Cors | None:
         """Which other origins may call, or None."""
         return self.options.cors
+
+    @property
+    def validation_status(self) -> int:
+        """The status of input that does not fit its model: 422, or 400."""
+        return self.options.validation_status

@@ -666,3 +666,31 @@ def test_a_flask_view_takes_typed_input_from_flasks_own_request() -> None:
     assert refused.json["errors"] == [
         {"detail": "Field required", "pointer": "#/items/0/qty"}
     ]
+
+
+def test_an_async_handler_takes_typed_input() -> None:
+    @api_handler(methods=["POST"])
+    async def post(req: ApiRequest, res: ApiResponse, body: PydanticOrder) -> None:
+        res.json({"items": len(body.items)})
+
+    assert Client(post).post("/", json=GOOD).json == {"items": 1}
+
+
+def test_a_422_carries_the_cors_headers(tmp_path: Path) -> None:
+    from nextresp import Cors
+
+    def post(req: ApiRequest, res: ApiResponse, body: PydanticOrder) -> None:
+        res.json({})
+
+    handler = api_handler(methods=["POST"], cors=Cors(["https://app.example.com"]))(
+        post
+    )
+    result = Client(handler).post(
+        "/", json={"items": 1}, headers={"Origin": "https://app.example.com"}
+    )
+    assert result.status == 422
+    assert result.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+
+
+def test_the_option_reads_as_an_attribute_of_the_handler() -> None:
+    assert api_handler(validation_status=400)(handlers.item).validation_status == 400
