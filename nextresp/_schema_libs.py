@@ -136,19 +136,43 @@ class PydanticAdapter:
         from pydantic import BaseModel, TypeAdapter, ValidationError
 
         self._error = ValidationError
+        self._unions: bool | None = None
         if isinstance(model, type) and issubclass(model, BaseModel):
             self._json: Any = model.model_validate_json
             self._python: Any = model.model_validate
+            self._schema: Any = model.model_json_schema
         else:
             adapter = TypeAdapter(model)
             self._json = adapter.validate_json
             self._python = adapter.validate_python
+            self._schema = adapter.json_schema
 
     def decode_json(self, data: bytes, /) -> Any:
         try:
             return self._json(data)
         except self._error as exc:
-            raise _from_pydantic(exc) from None
+            problem = _from_pydantic(exc)
+        if isinstance(problem, InvalidInput) and self._has_unions():
+            problem.errors[:] = [
+                (_in_document(location, data), message)
+                for location, message in problem.errors
+            ]
+        raise problem
+
+    def _has_unions(self) -> bool:
+        """Tell whether the type holds unions, whose errors name their members.
+
+        pydantic puts the member's tag in the location (``("y", "int")`` for
+        ``y: int | str``, a discriminator's value for a tagged union): only then
+        are locations checked against the document, on the error path.
+        """
+        if self._unions is None:
+            try:
+                schema = json.dumps(self._schema())
+            except Exception:  # a schema pydantic cannot write: check them all
+                schema = '"anyOf"'
+            self._unions = '"anyOf"' in schema or '"oneOf"' in schema
+        return self._unions
 
     def convert(self, values: Mapping[str, Any], /) -> Any:
         try:
@@ -167,6 +191,28 @@ def _from_pydantic(exc: Any) -> Exception:
         if error["type"] == "finite_number":  # NaN, Infinity or 1e999 in the bytes
             return MalformedInput(NOT_FINITE)
     return InvalidInput([(tuple(error["loc"]), error["msg"]) for error in errors])
+
+
+def _in_document(location: Location, data: bytes) -> Location:
+    """Return ``location`` less the steps that are not keys or indexes of ``data``.
+
+    The steps left out are union members' tags; a last step missing from an
+    object is the name of a missing field, and stays.
+    """
+    try:
+        node: Any = json.loads(data)
+    except (ValueError, RecursionError):
+        return location
+    kept: list[str | int] = []
+    for index, step in enumerate(location):
+        key = isinstance(node, dict) and isinstance(step, str) and step in node
+        item = type(step) is int and isinstance(node, list) and 0 <= step < len(node)
+        if key or item:
+            node = node[step]
+        elif not (index == len(location) - 1 and isinstance(node, dict)):
+            continue
+        kept.append(step)
+    return tuple(kept)
 
 
 class MsgspecAdapter:

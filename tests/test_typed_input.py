@@ -7,8 +7,9 @@ import logging
 import sys
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+import pydantic
 import pytest
 from werkzeug.routing import Map, Rule
 
@@ -694,3 +695,38 @@ def test_a_422_carries_the_cors_headers(tmp_path: Path) -> None:
 
 def test_the_option_reads_as_an_attribute_of_the_handler() -> None:
     assert api_handler(validation_status=400)(handlers.item).validation_status == 400
+
+
+class Cat(pydantic.BaseModel):
+    kind: Literal["cat"]
+    lives: int
+
+
+class Dog(pydantic.BaseModel):
+    kind: Literal["dog"]
+    name: str
+
+
+class Pets(pydantic.BaseModel):
+    either: int | str = 0
+    pet: Annotated[Cat | Dog, pydantic.Field(discriminator="kind")] | None = None
+    counts: dict[str, int] = {}
+
+
+@pytest.mark.parametrize(
+    ("body", "pointers"),
+    [
+        ({"either": []}, ["#/either", "#/either"]),
+        ({"pet": {"kind": "cat", "lives": "nine"}}, ["#/pet/lives"]),
+        ({"pet": {"kind": "dog"}}, ["#/pet/name"]),
+        ({"counts": {"a/b": "x"}}, ["#/counts/a~1b"]),
+    ],
+    ids=["union", "tagged-union", "missing-in-tagged", "escaped-key"],
+)
+def test_pointers_leave_union_tags_out(body: Any, pointers: list[str]) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Pets) -> None:
+        res.json({})
+
+    result = Client(api_handler(methods=["POST"])(post)).post("/", json=body)
+    assert result.status == 422
+    assert [error["pointer"] for error in result.json["errors"]] == pointers
