@@ -172,8 +172,11 @@ def start_response(
 Answer = tuple[str, list[tuple[str, str]], bytes]
 
 
-def serve_once(app: WSGIApp, workload: Workload) -> Answer:
-    """Answer one request; return the status line, headers and body."""
+def serve_once(
+    app: WSGIApp, workload: Workload, extra: dict[str, Any] | None = None
+) -> Answer:
+    """Answer one request (``extra`` added to its environ); return the status line,
+    headers and body."""
     seen: list[tuple[str, list[tuple[str, str]]]] = []
 
     def record(
@@ -183,6 +186,7 @@ def serve_once(app: WSGIApp, workload: Workload) -> Answer:
 
     env = environ(workload)
     env["wsgi.input"] = io.BytesIO(workload.body)
+    env.update(extra or {})
     result = app(env, record)
     body = b"".join(result)
     close = getattr(result, "close", None)

@@ -1,13 +1,16 @@
 """Serve the ``examples/api`` tree under gunicorn on 127.0.0.1:8000.
 
-It prints the routes (``nextresp routes``) and the requests to try first.
+It prints the routes (``nextresp routes``) and the requests to try first. ``PORT``
+sets another port. It needs gunicorn 25.1 or later, which has the control socket that
+``--no-control-socket`` turns off (it would leave a ``gunicorn.ctl`` in the clone);
+``requirements/demo.txt`` asks for the release the tests run.
 """
 
 import os
 import subprocess
 import sys
 
-ADDRESS = "127.0.0.1:8000"
+ADDRESS = f"127.0.0.1:{os.environ.get('PORT') or 8000}"
 TRY = f"""\
 nextresp demo on http://{ADDRESS}; try it in another terminal:
 

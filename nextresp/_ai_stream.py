@@ -21,8 +21,9 @@ from typing import Any
 
 from . import _json
 from ._ai_parts import CHUNK_PARTS, AiPart, Finish, Reasoning, raw_chunk
-from ._event_stream import EventStream, close_source
+from ._event_stream import EventStream
 from ._events import Event
+from ._pulls import close_source
 from ._streams import check_source
 
 logger = logging.getLogger("nextresp")

@@ -66,7 +66,7 @@ class ByteStream:
     """Iterate a streamed body as bytes, and pass on close().
 
     A chunk that fails (a source that raises, a chunk that is neither bytes nor str)
-    comes after the headers went out: the server can only cut the response short, so
+    comes after the response began: the server can only close the connection, so
     the failure is logged here too, where the app's logs are, before it propagates.
 
     A class rather than a generator: a generator that never started skips its
@@ -74,31 +74,51 @@ class ByteStream:
     open file, a database cursor) must still be closed.
     """
 
-    __slots__ = ("_chunks", "_source")
+    __slots__ = ("_chunks", "_sent", "_source")
 
     def __init__(self, source: Iterable[object]) -> None:
         self._source = source
         self._chunks = iter(source)
+        self._sent = [0, 0]  # chunks and bytes handed to the server
 
     def __iter__(self) -> Iterator[bytes]:
         return self
 
     def __next__(self) -> bytes:
         try:
-            return chunk_bytes(next(self._chunks))
+            chunk = chunk_bytes(next(self._chunks))
         except StopIteration:
             raise
         except Exception:
-            logger.exception(
-                "a streamed body failed after the headers were sent; the response"
-                " was cut short"
-            )
+            log_cut_short("a streamed body", *self._sent)
             raise
+        sent = self._sent
+        sent[0] += 1
+        sent[1] += len(chunk)
+        return chunk
 
     def close(self) -> None:
         close = getattr(self._source, "close", None)
         if close is not None:
             close()
+
+
+def log_cut_short(kind: str, chunks: int, size: int) -> None:
+    """Log, with the current exception, that a body failed after it began.
+
+    The app cannot see what reached the wire: a server that wrote the status line
+    and the chunks closes the connection mid-body (gunicorn), and one that had not
+    written anything yet may drop the answer whole (granian, at times).
+    """
+    logger.exception(
+        "%s failed after %d %s (%d bytes) went to the server; the server closes the"
+        " connection, so the client gets a body cut short, or no answer at all if"
+        " the server had not written the status line yet",
+        kind,
+        chunks,
+        "chunk" if chunks == 1 else "chunks",
+        size,
+    )
 
 
 def stream_of(chunks: Iterable[object]) -> Iterable[bytes]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ._headers import lines_of, merge_vary, replace
+from ._headers import lines_of, merge_vary
 from ._response import ApiResponse
 
 if TYPE_CHECKING:
@@ -162,20 +162,28 @@ def add_cors_headers(
 ) -> None:
     """Give an answer to an allowed origin its ``Access-Control-*`` headers.
 
-    Where the answer depends on the origin (a list of origins), it varies on
-    ``Origin``, whatever the request's origin was, so that caches keep apart the
-    answers to different pages.
+    The handler's own ``Access-Control-*`` headers are removed first, whatever the
+    origin: ``cors`` alone decides who may read the answer, so a refused origin, or
+    a request without one, never gets a handler's ``*``. Where the answer depends on
+    the origin (a list of origins), it varies on ``Origin``, whatever the request's
+    origin was, so that caches keep apart the answers to different pages.
     """
+    # PERF: most answers carry no such header; one pass finds out.
+    for name, _ in lines:
+        if name[:15].lower() == "access-control-":
+            lines[:] = [
+                line for line in lines if line[0][:15].lower() != "access-control-"
+            ]
+            break
     origin = environ.get("HTTP_ORIGIN")
     if cors.origins is None:
-        replace(lines, "Access-Control-Allow-Origin", ["*"])
+        lines.append(("Access-Control-Allow-Origin", "*"))
     elif origin is not None and origin in cors._origins:
-        replace(lines, "Access-Control-Allow-Origin", [origin])
+        lines.append(("Access-Control-Allow-Origin", origin))
     else:
         merge_vary(lines, "Origin")
         return
-    for name, value in cors._lines:
-        replace(lines, name, [value])
+    lines.extend(cors._lines)
     if cors.origins is not None:
         merge_vary(lines, "Origin")
 

@@ -16,6 +16,7 @@ from typing import Any, Unpack, overload
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from ._compress import compress
 from ._cors import Cors, add_cors_headers, answer_preflight
 from ._errors import error_response, error_response_for
 from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
@@ -76,6 +77,7 @@ class ApiHandler(OptionAttributes, Hosted):
             res._https = True
         if not options.etag:
             res.auto_etag = False
+        response: Response = res
         try:
             if self._allowed is not None and req.method not in self._allowed:
                 refuse_method(req, res, self.methods or ())
@@ -88,7 +90,7 @@ class ApiHandler(OptionAttributes, Hosted):
                 problem_details=options.problem_details,
                 response_class=options.response_class,
             )
-            return self._fold(res, error)
+            response = self._fold(res, error)
         except Exception as exc:
             if options.propagate_exceptions:
                 raise
@@ -101,20 +103,25 @@ class ApiHandler(OptionAttributes, Hosted):
                     req.method,
                     req.path,
                 )
-                return res
-            logger.exception(
-                "unhandled exception in %s for %s %s", self.name, req.method, req.path
-            )
-            error = error_response(
-                500,
-                None,
-                [],
-                req.environ,
-                problem_details=options.problem_details,
-                response_class=options.response_class,
-            )
-            return self._fold(res, error)
-        return res
+            else:
+                logger.exception(
+                    "unhandled exception in %s for %s %s",
+                    self.name,
+                    req.method,
+                    req.path,
+                )
+                error = error_response(
+                    500,
+                    None,
+                    [],
+                    req.environ,
+                    problem_details=options.problem_details,
+                    response_class=options.response_class,
+                )
+                response = self._fold(res, error)
+        if options.compress:
+            compress(response, req.environ)
+        return response
 
     def _run(
         self, req: ApiRequest, res: ApiResponse, route_params: dict[str, Any]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +39,14 @@ def orjson_dumps() -> Callable[[object], bytes] | None:
         | orjson.OPT_PASSTHROUGH_DATETIME
         | orjson.OPT_PASSTHROUGH_SUBCLASS
     )
+    if orjson.dumps(FLOAT_PROBE) != FLOAT_PROBE_JSON:
+        return None  # another spelling of floats (orjson before 3.11.7): not used
     return functools.partial(orjson.dumps, default=default, option=strict)
+
+
+#: Floats whose spelling differs between encoders, and how nextresp writes them.
+FLOAT_PROBE = [1e16, 1.5e-05, 1e-07, 1.25e-10, 0.0001, -0.0, 1.0, 1e300]
+FLOAT_PROBE_JSON = b"[1e+16,0.000015,1e-7,1.25e-10,0.0001,-0.0,1.0,1e+300]"
 
 
 def _first_fast_dumps(obj: object) -> bytes:
@@ -83,7 +91,32 @@ def dumps(obj: object) -> bytes:
                 return body
     with contextlib.suppress(RecursionError):  # circular or too deep: the
         obj = _plain(obj)  # encoder below words the error
-    return utf8(_encoder.encode(obj))
+    text = _encoder.encode(obj)
+    if "e-0" in text:  # maybe a float from 1e-9 to 1e-4: see _spell_small
+        text = _STRING_OR_SMALL_FLOAT.sub(_spell_small, text)
+    return utf8(text)
+
+
+# A JSON string (left as it is), or a float as Python writes those from 1e-9 to 1e-4
+# (``1.5e-05``): the only floats Python and orjson spell differently.
+_STRING_OR_SMALL_FLOAT = re.compile(r'"(?:[^"\\]|\\.)*"|(-?\d(?:\.\d+)?)e-0(\d)')
+
+
+def _spell_small(match: re.Match[str]) -> str:
+    """Spell a float found by ``_STRING_OR_SMALL_FLOAT`` as orjson does.
+
+    Strategy: one spelling whichever encoder runs, so that installing orjson changes
+    speed only. orjson's is kept, since its output cannot be rewritten cheaply:
+    Python's ``repr`` less the zero it pads a one-digit exponent with (``1e-7``, not
+    ``1e-07``), and fixed notation from 1e-5 on (``0.000015``, not ``1.5e-05``).
+    """
+    mantissa, exponent = match.group(1, 2)
+    if mantissa is None:
+        return match.group()
+    if exponent == "5":
+        sign, digits = ("-", mantissa[1:]) if mantissa[0] == "-" else ("", mantissa)
+        return f"{sign}0.0000{digits.replace('.', '')}"
+    return f"{mantissa}e-{exponent}"
 
 
 def utf8(text: str) -> bytes:

@@ -8,15 +8,13 @@ them inside strings), so each item is exactly one line.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterable, Iterable, Iterator
+from collections.abc import AsyncIterable, Iterable
 from typing import Any
 
 from . import _json
-from ._event_stream import AsyncPull, DirectPull
+from ._event_stream import PulledStream
+from ._pulls import AsyncPull, DirectPull
 from ._streams import check_source
-
-logger = logging.getLogger("nextresp")
 
 #: The Content-Type of an NDJSON stream.
 NDJSON_TYPE = "application/x-ndjson"
@@ -24,7 +22,7 @@ NDJSON_TYPE = "application/x-ndjson"
 ItemSource = Iterable[Any] | AsyncIterable[Any]
 
 
-class NdjsonStream:
+class NdjsonStream(PulledStream):
     """The body of ``res.ndjson``: each item as one line of compact JSON.
 
     A synchronous source is pulled on the server's thread, one item per line asked
@@ -32,41 +30,20 @@ class NdjsonStream:
     drives it. ``close()`` closes the source (its ``finally`` blocks run then),
     whether the stream ended, the client left, or the body was never read (HEAD).
 
-    An item that cannot be encoded comes after the headers went out: the failure is
-    logged and the response cut short, so a client never reads a broken line as a
-    whole one. A class rather than a generator, for the reason ``EventStream`` gives.
+    An item that cannot be encoded is logged and cuts the response short (see
+    ``PulledStream``). A class rather than a generator, for the reason
+    ``EventStream`` gives.
     """
 
     def __init__(self, source: ItemSource, *, json_dumps: _json.JsonDumps) -> None:
         check_source(source, "ndjson")
         self._json_dumps = json_dumps
-        self._done = False
-        self._pull: DirectPull | AsyncPull
         if isinstance(source, AsyncIterable):
             self._pull = AsyncPull(source, None)
         else:
             self._pull = DirectPull(source)
 
-    def __iter__(self) -> Iterator[bytes]:
-        return self
+    kind = "an NDJSON stream"
 
-    def __next__(self) -> bytes:
-        if self._done:
-            raise StopIteration
-        try:
-            _found, item = self._pull.next()
-            return _json.encode(self._json_dumps, item, "ndjson") + b"\n"
-        except StopIteration:
-            self._done = True
-            raise
-        except Exception:
-            self._done = True
-            logger.exception(
-                "an NDJSON stream failed after the headers were sent; the response"
-                " was cut short"
-            )
-            raise
-
-    def close(self) -> None:
-        self._done = True
-        self._pull.close()
+    def _encode(self, found: bool, item: Any) -> bytes:
+        return _json.encode(self._json_dumps, item, "ndjson") + b"\n"

@@ -27,6 +27,7 @@ class OptionKeywords(TypedDict, total=False):
     propagate_exceptions: bool
     response_class: type[ApiResponse]
     cors: Cors | None
+    compress: bool
     validation_status: int
 
 
@@ -57,6 +58,9 @@ class ApiOptions:
       apply.
     - ``cors=Cors(origins=[...])``: pages from those origins may call the handler;
       preflights are answered, and every answer carries the CORS headers.
+    - ``compress=True``: bodies of one piece (JSON, text, problems) of 1 KiB or more
+      are encoded as ``Accept-Encoding`` asks (gzip; brotli and zstd when their
+      package is installed); streams and files never are.
     - ``validation_status=400``: the status of a body or query that does not fit
       its model (422 by default); see the validation guide.
 
@@ -70,6 +74,7 @@ class ApiOptions:
     propagate_exceptions: bool
     response_class: type[ApiResponse]
     cors: Cors | None
+    compress: bool
     validation_status: int
 
     def __init__(
@@ -81,12 +86,14 @@ class ApiOptions:
         propagate_exceptions: bool = False,
         response_class: type[ApiResponse] = ApiResponse,
         cors: Cors | None = None,
+        compress: bool = False,
         validation_status: int = 422,
     ) -> None:
         for option, value in (
             ("etag", etag),
             ("problem_details", problem_details),
             ("propagate_exceptions", propagate_exceptions),
+            ("compress", compress),
         ):
             if not isinstance(value, bool):
                 raise TypeError(
@@ -113,6 +120,7 @@ class ApiOptions:
         init(self, "propagate_exceptions", propagate_exceptions)
         init(self, "response_class", response_class)
         init(self, "cors", cors)
+        init(self, "compress", compress)
         init(self, "validation_status", validation_status)
 
 
@@ -212,6 +220,11 @@ class OptionAttributes:
     def cors(self) -> Cors | None:
         """Which other origins may call, or None."""
         return self.options.cors
+
+    @property
+    def compress(self) -> bool:
+        """Whether bodies of one piece are compressed as the client asks."""
+        return self.options.compress
 
     @property
     def validation_status(self) -> int:

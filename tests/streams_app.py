@@ -1,8 +1,10 @@
 """Live: streams whose next item waits for the client (tests/test_streams_live.py).
 
-``GET /ndjson/KEY`` and ``POST /ai/KEY`` send one item, then wait until
-``POST /go/KEY`` arrives before sending the next: a client that receives the first
-item before it sends ``/go`` proves the item left at once, not held in a buffer.
+``GET /ndjson/KEY``, ``GET /sse/KEY`` and ``POST /ai/KEY`` send one item, then wait
+until ``POST /go/KEY`` arrives before sending the next: a client that receives the
+first item before it sends ``/go`` proves the item left at once, not held in a
+buffer. The handler compresses what it may (``compress=True``): streams never are,
+and ``GET /big`` is, for a client that asks.
 """
 
 from __future__ import annotations
@@ -28,11 +30,19 @@ def _items(key: str, first: object, second: object) -> Iterator[object]:
         _closed.add(key)
 
 
-@api_handler
+#: A JSON answer large enough to be compressed.
+BIG = [{"id": i, "name": f"Item number {i}"} for i in range(200)]
+
+
+@api_handler(compress=True)
 def handle(req: ApiRequest, res: ApiResponse) -> None:
     kind, _, key = req.path.strip("/").partition("/")
     if kind == "ndjson":
         res.ndjson(_items(key, {"n": 1}, {"n": 2}))
+    elif kind == "sse":
+        res.sse(_items(key, "first", "second"), heartbeat=None)
+    elif kind == "big":
+        res.json(BIG)
     elif kind == "ai":
         res.ai_stream(_items(key, "first", ai.Data("second", 2)))
     elif kind == "go":

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from wsgiref.validate import validator
@@ -113,3 +114,140 @@ def gunicorn(app: str, *options: str) -> Iterator[tuple[str, list[str]]]:
         process.wait(timeout=10)
         reader.join(timeout=10)
         process.stderr.close()
+
+
+# The servers `nextresp serve` runs, each a live fixture's parameter.
+SERVERS = ["gunicorn", "granian"]
+# What each server logs once it has started: gunicorn listens before its workers
+# boot, and its socket queues the first requests; each of granian's workers opens
+# its own socket (SO_REUSEPORT), after this line: `listening()` waits for it.
+_READY = {"gunicorn": "Listening at: http://", "granian": "Started worker-"}
+
+
+def listening(port: int, process: subprocess.Popen[str]) -> bool:
+    """Wait up to 20 s until a connection to ``port`` is accepted."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + 20
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        except ConnectionRefusedError:
+            time.sleep(0.02)
+        else:
+            return True
+    return False
+
+
+def free_port() -> int:
+    """Return a port of 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Served:
+    """A server ``nextresp serve`` started: its process, ``host:port`` and log."""
+
+    process: subprocess.Popen[str]
+    address: str
+    log: list[str]
+
+
+@contextmanager
+def live_server(
+    app: str,
+    server: str = "gunicorn",
+    *,
+    workers: int = 1,
+    threads: int = 1,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+) -> Iterator[tuple[str, list[str]]]:
+    """Serve ``app`` (a directory or "module:attr") with ``nextresp serve``.
+
+    ``options`` go to the server as they are (after ``--``). Yields ``host:port``
+    and the list that collects the server's log lines, which a thread keeps
+    reading so that the log pipe never fills. The server is stopped by its PID.
+    """
+    with served(
+        app, server, workers=workers, threads=threads, env=env, options=options
+    ) as running:
+        yield running.address, running.log
+
+
+@contextmanager
+def served(
+    app: str,
+    server: str,
+    *,
+    workers: int = 1,
+    threads: int = 1,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+    serve_options: tuple[str, ...] = (),
+    graceful_timeout: int = 5,
+) -> Iterator[Served]:
+    """Start ``nextresp serve`` as :func:`live_server` does; yield the :class:`Served`.
+
+    ``serve_options`` are ``nextresp serve``'s own (``--cors-origin``...). A test
+    may stop the server itself (``process.terminate()``); else it is stopped here.
+    """
+    import threading
+
+    for _attempt in range(5):  # granian cannot pick a free port itself: retry
+        port = 0 if server == "gunicorn" else free_port()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "nextresp",
+                "serve",
+                app,
+                f"--server={server}",
+                "--host=127.0.0.1",
+                f"--port={port}",
+                f"--workers={workers}",
+                f"--threads={threads}",
+                f"--graceful-timeout={graceful_timeout}",
+                *serve_options,
+                "--",
+                *options,
+            ],
+            cwd=ROOT,
+            stderr=subprocess.STDOUT,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        )
+        assert process.stdout is not None
+        log: list[str] = []
+        ready = False
+        for line in process.stdout:
+            log.append(line)
+            if "Listening at: http://" in line and server == "gunicorn":
+                port = int(line.split("http://")[1].split()[0].rsplit(":", 1)[1])
+            if _READY[server] in line:
+                ready = True
+                break
+        if ready and listening(port, process):
+            break
+        ready = False
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+    reader = threading.Thread(target=log.extend, args=(process.stdout,), daemon=True)
+    reader.start()
+    try:
+        assert ready, f"{server} did not start:\n" + "".join(log)
+        yield Served(process, f"127.0.0.1:{port}", log)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        reader.join(timeout=10)
+        process.stdout.close()

@@ -53,16 +53,17 @@ def test_text_deltas_are_framed_as_one_text_part(call: Call) -> None:
     ]
 
 
-def test_each_chunk_is_one_data_line() -> None:
+def test_each_event_is_one_data_line() -> None:
     _started, body = start(api_handler(lambda req, res: res.ai_stream(["a\nb"])))
-    assert read_all(body) == [
-        HEARTBEAT,
-        b'data: {"type":"start"}\n\n',
-        b'data: {"type":"text-start","id":"text-1"}\n\n',
-        b'data: {"type":"text-delta","id":"text-1","delta":"a\\nb"}\n\n',
-        b'data: {"type":"text-end","id":"text-1"}\n\n',
-        b'data: {"type":"finish"}\n\n',
-        b"data: [DONE]\n\n",
+    # Chunks pulled ahead leave together: one chunk may hold several events.
+    assert b"".join(read_all(body)).split(b"\n\n")[:-1] == [
+        HEARTBEAT.rstrip(b"\n"),
+        b'data: {"type":"start"}',
+        b'data: {"type":"text-start","id":"text-1"}',
+        b'data: {"type":"text-delta","id":"text-1","delta":"a\\nb"}',
+        b'data: {"type":"text-end","id":"text-1"}',
+        b'data: {"type":"finish"}',
+        b"data: [DONE]",
     ]
 
 
@@ -244,8 +245,7 @@ def test_a_client_that_leaves_closes_the_generator() -> None:
     _started, body = start(api_handler(lambda req, res: res.ai_stream(parts())))
     chunks = iter(body)
     assert next(chunks) == HEARTBEAT
-    assert next(chunks) == b'data: {"type":"start"}\n\n'
-    assert next(chunks) == b'data: {"type":"text-start","id":"text-1"}\n\n'
+    assert next(chunks).startswith(b'data: {"type":"start"}\n\n')
     body.close()
     assert ran == ["finally"]
 

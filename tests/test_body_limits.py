@@ -7,6 +7,7 @@ applies; ``None`` is no limit of ours and 0 admits only an empty body. JSON may 
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -126,3 +127,167 @@ def test_json_depth_counts_dicts_and_lists_alike(
 
     r = call(handler, "POST", "/", data=data, content_type="application/json")
     assert r.status_code == status
+
+
+# -- every way of reading the body says the same over the limit ----------------------
+
+
+def read_with(how: str, body_limit: int | None = 10) -> Any:
+    """A handler that reads the body the way ``how`` names."""
+
+    @api_handler(body_limit=body_limit)
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        if how == "get_data":
+            got: object = len(req.get_data())
+        elif how == "data":
+            got = len(req.data)
+        elif how == "get_json":
+            got = req.get_json()
+        elif how == "stream.read":
+            got = len(req.stream.read())
+        elif how == "stream.read(4)":
+            got = len(b"".join(iter(lambda: req.stream.read(4), b"")))
+        elif how == "form":
+            got = req.form.to_dict()
+        else:
+            got = len(req.files)
+        res.json({"read": got})
+
+    return handler
+
+
+READS = [
+    "get_data",
+    "data",
+    "get_json",
+    "stream.read",
+    "stream.read(4)",
+    "form",
+    "files",
+]
+TYPES = {"get_json": "application/json"}
+
+
+@pytest.mark.parametrize("how", READS)
+def test_every_read_of_a_body_over_the_limit_answers_as_body_does(
+    call: Call, how: str
+) -> None:
+    content_type = TYPES.get(how, "application/x-www-form-urlencoded")
+    r = call(
+        read_with(how), "POST", "/", data=b"a=" + b"x" * 9, content_type=content_type
+    )
+    assert r.status_code == 413
+    assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 10 bytes"
+
+
+@pytest.mark.parametrize("how", ["get_data", "stream.read", "stream.read(4)"])
+@pytest.mark.parametrize(
+    ("size", "status"), [(10, 200), (11, 413)], ids=["at-the-limit", "one-over"]
+)
+def test_every_read_of_a_chunked_body_tells_the_limit_from_over_it(
+    how: str, size: int, status: int
+) -> None:
+    r = call_wsgi(
+        read_with(how),
+        "POST",
+        "/",
+        content_type="application/octet-stream",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={
+            "wsgi.input": io.BytesIO(b"a" * size),
+            "wsgi.input_terminated": True,
+        },
+    )
+    assert r.status_code == status
+    if status == 200:
+        assert json.loads(r.data) == {"read": 10}
+    else:
+        assert json.loads(r.data)["detail"] == (
+            "Request body exceeds the limit of 10 bytes"
+        )
+
+
+def test_a_form_within_the_limit_that_breaks_werkzeugs_form_limits_says_so() -> None:
+    handler = read_with("form", body_limit=None)
+    flask = pytest.importorskip("flask")
+    app = flask.Flask(__name__)
+    app.config["MAX_FORM_PARTS"] = 1
+    app.add_url_rule("/", view_func=handler, methods=["POST"])
+    boundary = "b0undary"
+    part = f'--{boundary}\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n'
+    data = (part * 2 + f"--{boundary}--\r\n").encode()
+    r = call_wsgi(
+        app,
+        "POST",
+        "/",
+        data=data,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert r.status_code == 413
+    assert json.loads(r.data)["detail"] == (
+        "Request form exceeds the limits on its size or parts"
+    )
+
+
+# -- a declared body over the limit is drained, so the connection survives -----------
+
+
+class CountingInput(io.BytesIO):
+    """A request body that counts the bytes the app read of it."""
+
+    read_bytes = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+@pytest.mark.parametrize(
+    ("limit", "size", "drained"),
+    [
+        (100_000, 100_001, True),
+        (100_000, 200_000, True),
+        (100_000, 200_001, False),
+        (10, 65_536, True),
+        (10, 65_537, False),
+    ],
+    ids=["one-over", "twice-the-limit", "over-twice", "64-KiB", "over-64-KiB"],
+)
+def test_a_declared_body_of_up_to_twice_the_limit_or_64_kib_is_read_before_the_413(
+    limit: int, size: int, drained: bool
+) -> None:
+    body = CountingInput(b"x" * size)
+    r = call_wsgi(
+        read_with("get_data", body_limit=limit),
+        "POST",
+        "/",
+        content_type="application/octet-stream",
+        environ_overrides={"wsgi.input": body, "CONTENT_LENGTH": str(size)},
+    )
+    assert r.status_code == 413
+    assert body.read_bytes == (size if drained else 0)
+
+
+class GoneInput(io.BytesIO):
+    """A client that leaves after a few bytes: reading fails, as on a reset socket."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        raise OSError("connection reset by peer")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [CountingInput(b"x" * 15), GoneInput()],
+    ids=["shorter-than-declared", "client-gone"],
+)
+def test_draining_a_body_that_stops_early_still_answers_413(body: io.BytesIO) -> None:
+    r = call_wsgi(
+        read_with("get_data", body_limit=10),
+        "POST",
+        "/",
+        content_type="application/octet-stream",
+        environ_overrides={"wsgi.input": body, "CONTENT_LENGTH": "20"},
+    )
+    assert r.status_code == 413
+    assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 10 bytes"

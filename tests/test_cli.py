@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from nextresp._cli import dev_app, main
+from nextresp._cli import main
+from nextresp._dev import dev_app as _dev_app
+from nextresp._serve import TreeOptions
 
 from .support import call_wsgi
 
@@ -52,6 +55,12 @@ def forget_imports(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for name in set(sys.modules) - before:
         del sys.modules[name]
+
+
+def dev_app(directory: str, prefix: str | None, port: int) -> Any:
+    """The app ``nextresp dev DIR [--prefix PREFIX]`` serves."""
+    tree = TreeOptions(os.path.abspath(directory), prefix=prefix)
+    return _dev_app(tree, directory, port)
 
 
 def nextresp(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -124,9 +133,9 @@ def test_a_broken_tree_is_one_line_and_status_1(project: Path) -> None:
     [
         ((), "nextresp: error: the following arguments are required: COMMAND"),
         (
-            ("serve",),
-            "nextresp: error: argument COMMAND: invalid choice: 'serve' (choose from"
-            " 'routes', 'dev')",
+            ("start",),
+            "nextresp: error: argument COMMAND: invalid choice: 'start' (choose from"
+            " 'routes', 'dev', 'serve')",
         ),
         (("routes", "a", "b"), "nextresp: error: unrecognized arguments: b"),
         (
@@ -204,8 +213,8 @@ def test_no_route_directory_in_process(
     assert caught.value.code == 2
     assert capsys.readouterr() == (
         "",
-        "nextresp: error: expected a route directory, but neither ./api nor"
-        " ./pages/api exists; pass DIR (see nextresp --help)\n",
+        "nextresp routes: error: expected a route directory, but neither ./api nor"
+        " ./pages/api exists; pass DIR (see nextresp routes --help)\n",
     )
 
 
@@ -226,8 +235,8 @@ def test_no_route_directory_is_a_usage_error(tmp_path: Path) -> None:
     done = nextresp(tmp_path, "routes")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "nextresp: error: expected a route directory, but neither ./api nor"
-        " ./pages/api exists; pass DIR (see nextresp --help)\n"
+        "nextresp routes: error: expected a route directory, but neither ./api nor"
+        " ./pages/api exists; pass DIR (see nextresp routes --help)\n"
     )
 
 
@@ -248,9 +257,14 @@ positional arguments:
   COMMAND
     routes    print the routes of DIR in the order they are matched
     dev       serve DIR on 127.0.0.1, restarting when a file changes
+    serve     serve TARGET (DIR or module:app) in production, with granian or
+              gunicorn
 
 options:
   -h, --help  show this help message and exit
+
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error.
 """,
     "routes": """\
 usage: nextresp routes [-h] [--prefix PREFIX] [DIR]
@@ -264,20 +278,76 @@ positional arguments:
 options:
   -h, --help       show this help message and exit
   --prefix PREFIX  the URL prefix (default: / and the directory's name)
+
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error.
 """,
     "dev": """\
-usage: nextresp dev [-h] [--prefix PREFIX] [--port PORT] [DIR]
+usage: nextresp dev [-h] [--prefix PREFIX] [--body-limit SIZE]
+                    [--cors-origin ORIGIN] [--cors-credentials] [--port PORT]
+                    [DIR]
 
 serve DIR on 127.0.0.1, restarting when a file changes
 
 positional arguments:
-  DIR              the route directory (default: api if it exists, else
-                   pages/api)
+  DIR                   the route directory (default: api if it exists, else
+                        pages/api)
 
 options:
-  -h, --help       show this help message and exit
-  --prefix PREFIX  the URL prefix (default: / and the directory's name)
-  --port PORT      the port to listen on (default: 3000)
+  -h, --help            show this help message and exit
+  --prefix PREFIX       the URL prefix (default: / and the directory's name)
+  --body-limit SIZE     the largest request body, as 1mb or 500kb (default:
+                        1mb)
+  --cors-origin ORIGIN  let pages of ORIGIN (or *) call the tree; repeat for
+                        more origins
+  --cors-credentials    let those pages send cookies and read the answers
+  --port PORT           the port to listen on (default: 8000)
+
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error.
+""",
+    "serve": """\
+usage: nextresp serve [-h] [--prefix PREFIX] [--body-limit SIZE]
+                      [--cors-origin ORIGIN] [--cors-credentials]
+                      [--server {granian,gunicorn}] [--host HOST]
+                      [--port PORT] [--workers N] [--threads N]
+                      [--keep-alive SECONDS] [--graceful-timeout SECONDS]
+                      [--access-log]
+                      [TARGET]
+
+serve TARGET (DIR or module:app) in production, with granian or gunicorn
+
+positional arguments:
+  TARGET                a route directory (default: api, else pages/api) or
+                        module:app
+
+options:
+  -h, --help            show this help message and exit
+  --prefix PREFIX       the URL prefix (default: / and the directory's name)
+  --body-limit SIZE     the largest request body, as 1mb or 500kb (default:
+                        1mb)
+  --cors-origin ORIGIN  let pages of ORIGIN (or *) call the tree; repeat for
+                        more origins
+  --cors-credentials    let those pages send cookies and read the answers
+  --server {granian,gunicorn}
+                        the WSGI server (default: granian if installed, else
+                        gunicorn)
+  --host HOST           the address to listen on (default: 127.0.0.1)
+  --port PORT           the port (default: 8000)
+  --workers N           worker processes (default: one per core)
+  --threads N           threads per worker; each open event stream holds one
+                        (default: 8, or 2 per core plus 1 if fewer)
+  --keep-alive SECONDS  how long an idle connection stays open (default: 5)
+  --graceful-timeout SECONDS
+                        on SIGTERM, how long requests under way may finish
+                        (default: 10)
+  --access-log          log each request (default: off)
+
+Arguments after -- go to the server as they are, e.g.
+  nextresp serve api -- --max-requests 10000   (gunicorn)
+
+exit status: 0 when done; 1 when the route tree is refused, the app cannot be
+imported or no server is installed (the reason on one line); 2 for a usage error.
 """,
 }
 
@@ -361,11 +431,7 @@ def test_dev_keeps_serving_a_tree_that_cannot_be_loaded(project: Path) -> None:
     port = free_port()
     with dev_server(project, port) as printed:
         assert printed == f"nextresp dev: serving api on http://127.0.0.1:{port}\n"
-        assert get(port, "/api/hello") == (
-            500,
-            b"The routes in api could not be loaded; the error is in the terminal."
-            b" Save the fixed file to reload.\n",
-        )
+        assert get(port, "/api/hello") == (500, BROKEN_PROBLEM)
 
 
 def test_dev_fails_when_the_port_is_taken(project: Path) -> None:
@@ -382,9 +448,14 @@ def test_dev_fails_when_the_port_is_taken(project: Path) -> None:
     )
 
 
-BROKEN_BODY = (
+BROKEN_DETAIL = (
     b"The routes in api could not be loaded; the error is in the terminal."
-    b" Save the fixed file to reload.\n"
+    b" Save the fixed file to reload."
+)
+BROKEN_PROBLEM = (
+    b'{"type":"about:blank","title":"Internal Server Error","status":500,"detail":"'
+    + BROKEN_DETAIL
+    + b'"}'
 )
 
 
@@ -421,26 +492,41 @@ def test_dev_serves_the_tree_under_prefix(
     assert call_wsgi(app, "GET", "/v1/hello").get_data() == b"hi"
 
 
-def test_dev_answers_500_while_the_tree_cannot_be_loaded(
+def test_dev_answers_a_500_problem_while_the_tree_cannot_be_loaded(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(project, {"api/broken.py": "x = 1\n"})
     monkeypatch.chdir(project)
-    app = dev_app("api", None, 3000)
+    app = dev_app("api", None, 8000)
     assert capsys.readouterr() == (
-        "nextresp dev: serving api on http://127.0.0.1:3000\n",
+        "nextresp dev: serving api on http://127.0.0.1:8000\n",
         "nextresp: error: api/broken.py: expected functions named after methods"
         " (def GET(req, res)) or app = api_handler(...), not a module that answers"
         " no request\n",
     )
     for method, path in [("GET", "/api/hello"), ("POST", "/elsewhere")]:
         response = call_wsgi(app, method, path)
-        assert response.status == "500 Internal Server Error"
+        assert response.status_code == 500
         assert response.headers.to_wsgi_list() == [
-            ("Content-Type", "text/plain; charset=utf-8"),
-            ("Content-Length", str(len(BROKEN_BODY))),
+            ("Content-Type", "application/problem+json"),
+            ("Content-Length", str(len(BROKEN_PROBLEM))),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Vary", "Accept"),
         ]
-        assert response.get_data() == BROKEN_BODY
+        assert response.get_data() == BROKEN_PROBLEM
+
+
+def test_a_text_client_of_a_broken_tree_gets_the_detail_as_text(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"api/broken.py": "raise KeyError('secret')\n"})
+    monkeypatch.chdir(project)
+    app = dev_app("api", None, 8000)
+    assert "KeyError: 'secret'" in capsys.readouterr().err
+    response = call_wsgi(app, "GET", "/api/hello", headers={"Accept": "text/plain"})
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.get_data() == BROKEN_DETAIL
 
 
 @contextmanager
@@ -459,7 +545,7 @@ def taken_port(port: int = 0) -> Iterator[int]:
 
 @pytest.mark.parametrize(
     ("wanted", "option"),
-    [(0, True), (65535, True), (3000, False)],
+    [(0, True), (65535, True), (8000, False)],
     ids=["any-port", "highest-port", "default-port"],
 )
 def test_dev_in_process_fails_when_the_port_is_taken(
@@ -501,3 +587,111 @@ def test_route_files_import_the_projects_modules_before_any_other(
     monkeypatch.chdir(project)
     assert main(["routes"]) == 0
     assert capsys.readouterr().err == ""
+
+
+# -- exit statuses, and the tree options of nextresp dev ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["routes", "no/such/dir"],
+            "nextresp routes: error: expected a route directory, not 'no/such/dir',"
+            " which does not exist (see nextresp routes --help)",
+        ),
+        (
+            ["dev", "api/hello.py"],
+            "nextresp dev: error: expected a route directory, not the file"
+            " 'api/hello.py' (see nextresp dev --help)",
+        ),
+        (
+            ["dev", "--body-limit", "lots"],
+            "nextresp dev: error: argument --body-limit: expected a size such as 1mb,"
+            " 500kb or 65536, not 'lots' (see nextresp dev --help)",
+        ),
+        (
+            ["dev", "--cors-credentials"],
+            "nextresp dev: error: --cors-credentials needs at least one --cors-origin"
+            " (see nextresp dev --help)",
+        ),
+        (
+            ["dev", "--cors-origin", "*", "--cors-credentials"],
+            "nextresp dev: error: --cors-origin: ",
+        ),
+    ],
+    ids=["no-such-dir", "a-file", "body-limit", "credentials-alone", "credentials-any"],
+)
+def test_a_wrong_argument_is_a_usage_error(
+    args: list[str],
+    message: str,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(project)
+    with pytest.raises(SystemExit) as caught:
+        main(args)
+    assert caught.value.code == 2
+    out, err = capsys.readouterr()
+    assert (out, err.count("\n")) == ("", 1)
+    assert err.startswith(message)
+
+
+def test_dev_applies_the_tree_options(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, {"api/echo.py": "def POST(req, res):\n    res.json(req.body)\n"})
+    monkeypatch.chdir(project)
+    monkeypatch.syspath_prepend(str(project))
+    tree = TreeOptions(
+        str(project / "api"), body_limit="8b", cors_origins=("http://localhost:3000",)
+    )
+    app = _dev_app(tree, "api", 8000)
+    capsys.readouterr()
+    preflight = call_wsgi(
+        app,
+        "OPTIONS",
+        "/api/echo",
+        headers={
+            "Origin": "http://localhost:3000",
+            "Access-Control-Request-Method": "POST",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "OPTIONS, POST"
+    r = call_wsgi(
+        app, "POST", "/api/echo", data=b'"12345678"', content_type="application/json"
+    )
+    assert (r.status_code, r.get_json()["detail"]) == (
+        413,
+        "Request body exceeds the limit of 8 bytes",
+    )
+
+
+def wait_for(port: int, path: str, status: int) -> tuple[int, bytes]:
+    """Request ``path`` until it answers ``status`` (the server restarting), 20 s."""
+    import time
+
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            answer = get(port, path)
+        except OSError:  # between the old server and the new
+            answer = (0, b"")
+        if answer[0] == status or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.1)
+
+
+def test_dev_serves_a_new_route_file(project: Path) -> None:
+    port = free_port()
+    with dev_server(project, port):
+        assert get(port, "/api/todos")[0] == 404
+        write(
+            project, {"api/todos/[id].py": "def GET(req, res, id):\n    res.json(id)\n"}
+        )
+        assert wait_for(port, "/api/todos/7", 200) == (200, b'"7"')
+        (project / "api" / "todos" / "[id].py").unlink()
+        assert wait_for(port, "/api/todos/7", 404)[0] == 404

@@ -468,6 +468,35 @@ def test_headers_the_handler_set_are_merged_or_replaced(call: Call) -> None:
     assert access(r) == [*ALLOWED, ("Vary", "Cookie, Origin")]
 
 
+def wide_open_handler(cors: Cors) -> ApiHandler:
+    """A handler that opens itself to every page, as a careless one might."""
+
+    @api_handler(cors=cors)
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        res.set_header("Access-Control-Allow-Origin", "*")
+        res.set_header("Access-Control-Allow-Credentials", "true")
+        res.set_header("Access-Control-Expose-Headers", "X-Secret")
+        res.set_header("access-control-max-age", "86400")
+        res.json({"secret": 1})
+
+    return handler
+
+
+@pytest.mark.parametrize("origin", [OTHER, None], ids=["other-origin", "no-origin"])
+def test_a_refused_origin_gets_none_of_the_handlers_own_access_headers(
+    call: Call, origin: str | None
+) -> None:
+    headers = {} if origin is None else {"Origin": origin}
+    r = call(wide_open_handler(Cors([APP])), "GET", headers=headers)
+    assert (r.status_code, r.data) == (200, b'{"secret":1}')
+    assert access(r) == [("Vary", "Origin")]
+
+
+def test_an_allowed_origin_gets_only_what_cors_allows() -> None:
+    r = call_wsgi(wide_open_handler(Cors([APP])), headers={"Origin": APP})
+    assert access(r) == [("Access-Control-Allow-Origin", APP), ("Vary", "Origin")]
+
+
 def test_a_304_keeps_the_headers(call: Call) -> None:
     handler = cors_handler(full())
     etag = call(handler, headers={"Origin": APP}).headers["ETag"]

@@ -40,7 +40,9 @@ def test_the_image_listens_on_port_and_runs_as_nobody() -> None:
     ]
     assert instructions("USER") == ["nobody"]
     [command] = instructions("CMD")
-    assert command.startswith('exec gunicorn --bind "0.0.0.0:${PORT}" ')
+    assert command.startswith(
+        'exec nextresp serve examples/api --host 0.0.0.0 --port "${PORT}"'
+    )
 
 
 def free_port() -> int:
@@ -54,7 +56,7 @@ def test_the_image_command_serves_the_tree_on_port(tmp_path: Path) -> None:
     [command] = instructions("CMD")
     # As in the container, where the app is in the working directory; here the
     # address is the loopback one, the only one tests may listen on.
-    command = command.replace("0.0.0.0:", "127.0.0.1:")
+    command = command.replace("--host 0.0.0.0", "--host 127.0.0.1")
     port = free_port()
     bin_dir = str(Path(sys.executable).parent)
     process = subprocess.Popen(
@@ -72,12 +74,12 @@ def test_the_image_command_serves_the_tree_on_port(tmp_path: Path) -> None:
                 response = connection.getresponse()
                 break
             except ConnectionRefusedError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                assert process.poll() is None, "gunicorn exited"
+                assert time.monotonic() < deadline, "the server did not start"
+                assert process.poll() is None, "the server exited"
                 time.sleep(0.05)
         assert response.status == 200
         assert json.loads(response.read())["name"] == "Luke Skywalker"
         connection.close()
     finally:
         process.terminate()
-        assert process.wait(timeout=10) == 0  # exec: gunicorn itself got SIGTERM
+        assert process.wait(timeout=10) == 0  # exec: the server itself got SIGTERM

@@ -1,4 +1,5 @@
-"""Live: server-sent events under gunicorn's gthread worker, read as a client would."""
+"""Live: server-sent events under gunicorn's gthread worker and granian, read as a
+client would."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from .support import gunicorn
+from .support import SERVERS, live_server
 from .test_events import parse_stream
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with gunicorn(
-        "tests.events_app:app", "--workers=1", "--worker-class=gthread", "--threads=4"
-    ) as (address, _log):
+@pytest.fixture(scope="module", params=SERVERS)
+def server(request: pytest.FixtureRequest) -> Iterator[str]:
+    with live_server("tests.events_app:app", request.param, threads=4) as (
+        address,
+        _log,
+    ):
         yield address
 
 
@@ -80,6 +82,10 @@ def test_the_stream_starts_with_its_headers(server: str) -> None:
         assert r.headers["Transfer-Encoding"] == "chunked"
         assert r.headers["Content-Length"] is None
         assert r.headers["ETag"] is None
+        # Read once the source has started: a source the client leaves before that
+        # is closed unstarted (granian notices a hang-up at once), and a generator
+        # closed unstarted runs no `finally`.
+        assert stream.next_event() == ("message", "ready", "1")
     finally:
         stream.hang_up()
         get_json(server, "/go?name=headers")

@@ -13,27 +13,31 @@ from collections.abc import Iterator
 import pytest
 
 from .files_app import DATA
-from .support import fetch, gunicorn
+from .support import fetch, live_server
 
 HOSTS = ["", "/flask", "/werkzeug"]
 SKIPS = {"none": 0, "read": 5, "readline": DATA.index(b"\n") + 1, "peek": 0}
 
 
-@pytest.fixture(
-    scope="module",
-    params=[("sync", "sendfile"), ("gthread", "sendfile"), ("sync", "no-sendfile")],
-    ids=["sync", "gthread", "sync-no-sendfile"],
-)
+# server, threads, the server's own options, whether it sends the file itself
+SERVED = {
+    "gunicorn-sync": ("gunicorn", 1, (), True),
+    "gunicorn-gthread": ("gunicorn", 4, (), True),
+    "gunicorn-sync-no-sendfile": ("gunicorn", 1, ("--no-sendfile",), False),
+    # granian offers no wsgi.file_wrapper: werkzeug's wrapper reads the file.
+    "granian": ("granian", 4, (), False),
+}
+
+
+@pytest.fixture(scope="module", params=list(SERVED))
 def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, bool]]:
     """Serve ``tests.files_app:app``; yield ``host:port`` and whether sendfile is on."""
-    worker, sendfile = request.param
-    options = [f"--worker-class={worker}", "--workers=1"]
-    if worker == "gthread":
-        options.append("--threads=4")
-    if sendfile == "no-sendfile":
-        options.append("--no-sendfile")
-    with gunicorn("tests.files_app:app", *options) as (address, _log):
-        yield address, sendfile == "sendfile"
+    name, threads, options, sendfile = SERVED[request.param]
+    with live_server("tests.files_app:app", name, threads=threads, options=options) as (
+        address,
+        _log,
+    ):
+        yield address, sendfile
 
 
 def stats(address: str) -> dict[str, int]:

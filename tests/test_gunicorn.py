@@ -1,4 +1,4 @@
-"""Live: the demo app and a few probes under a real gunicorn on 127.0.0.1."""
+"""Live: the demo app and a few probes under gunicorn and granian on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -10,20 +10,18 @@ import pytest
 from examples.thing import AUTH
 
 from .live_app import DATA_FILE
-from .support import fetch, gunicorn
+from .support import fetch, live_server
+
+# `nextresp serve --threads 1` runs gunicorn's sync worker; more, its gthread worker.
+SERVED = {"gunicorn-sync": ("gunicorn", 1), "gunicorn-gthread": ("gunicorn", 4)}
+SERVED["granian"] = ("granian", 4)
 
 
-@pytest.fixture(scope="module", params=["sync", "gthread"])
+@pytest.fixture(scope="module", params=list(SERVED))
 def server(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Start gunicorn on a free port with each worker class; yield ``host:port``."""
-    # gunicorn turns a sync worker with threads into gthread: one thread there.
-    threads = 4 if request.param == "gthread" else 1
-    with gunicorn(
-        "tests.live_app:app",
-        "--workers=1",
-        f"--worker-class={request.param}",
-        f"--threads={threads}",
-    ) as (address, _log):
+    """Serve the live app with each server and worker; yield ``host:port``."""
+    name, threads = SERVED[request.param]
+    with live_server("tests.live_app:app", name, threads=threads) as (address, _log):
         yield address
 
 

@@ -36,7 +36,7 @@ def test_a_location_set_by_hand_is_percent_encoded_on_the_wire(
     [
         ("http://example.com:port/", "Port could not be cast to integer value"),
         ("http://[::1/", "Invalid IPv6 URL"),
-        ("http://a..b/", "label empty or too long"),
+        ("http://a..b/", "label empty"),  # Python 3.13 drops "or too long"
     ],
     ids=["port", "ipv6", "host"],
 )

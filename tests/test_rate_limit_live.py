@@ -1,7 +1,7 @@
-"""Live: the rate-limit example's count holds across gunicorn workers through Redis.
+"""Live: the rate-limit example's count holds across workers through Redis.
 
 A real ``redis-server`` runs on a free port of 127.0.0.1 (no persistence), and the
-example is served by gunicorn with ``REDIS_URL`` pointing at it.
+example is served by gunicorn and by granian with ``REDIS_URL`` pointing at it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .support import gunicorn
+from .support import SERVERS, live_server
 from .test_reliability_live import Answer, exchange
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -75,6 +75,18 @@ def redis_url() -> Iterator[str]:
         process.wait(timeout=10)
 
 
+@pytest.fixture(params=SERVERS)
+def server(request: pytest.FixtureRequest) -> str:
+    """The name of the server each test runs the example under."""
+    name: str = request.param
+    return name
+
+
+def flush(url: str) -> None:
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+
+
 @pytest.fixture
 def clean(redis_url: str) -> str:
     """The Redis server, emptied of earlier tests' counts."""
@@ -87,11 +99,14 @@ def statuses(answers: list[Answer]) -> list[int]:
     return [answer.status for answer in answers]
 
 
-def test_two_servers_share_one_limit_through_redis(clean: str) -> None:
-    env = f"--env=REDIS_URL={clean}"
+APP = "tests.rate_limit_app:app"
+
+
+def test_two_servers_share_one_limit_through_redis(clean: str, server: str) -> None:
+    env = {"REDIS_URL": clean}
     with (
-        gunicorn("tests.rate_limit_app:app", "--workers=1", env) as (first, _),
-        gunicorn("tests.rate_limit_app:app", "--workers=1", env) as (second, _),
+        live_server(APP, server, env=env) as (first, _),
+        live_server(APP, server, env=env) as (second, _),
     ):
         answers = [
             exchange((first, second)[i % 2], "GET", "/api/rate-limit")
@@ -109,10 +124,10 @@ def test_two_servers_share_one_limit_through_redis(clean: str) -> None:
     assert 1 <= int(retry) <= 60
 
 
-def test_without_redis_each_process_counts_alone(clean: str) -> None:
+def test_without_redis_each_process_counts_alone(clean: str, server: str) -> None:
     with (
-        gunicorn("tests.rate_limit_app:app", "--workers=1") as (first, _),
-        gunicorn("tests.rate_limit_app:app", "--workers=1") as (second, _),
+        live_server(APP, server) as (first, _),
+        live_server(APP, server) as (second, _),
     ):
         answers = [
             exchange((first, second)[i % 2], "GET", "/api/rate-limit")
@@ -123,29 +138,29 @@ def test_without_redis_each_process_counts_alone(clean: str) -> None:
         assert client.keys() == []
 
 
-def booted(log: list[str], workers: int) -> bool:
-    """Wait up to 10 s until gunicorn's log says ``workers`` workers booted."""
+def both_answer(address: str, pool: ThreadPoolExecutor) -> bool:
+    """Send requests, 8 at a time, until both workers have answered; 10 s at most.
+
+    A worker answers once it has imported the app (granian: and opened its own
+    socket); until then the other takes every request.
+    """
     deadline = time.monotonic() + 10
-    while sum("Booting worker" in line for line in log) < workers:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+    workers: set[str | None] = set()
+    while len(workers) < 2 and time.monotonic() < deadline:
+        answers = pool.map(lambda _: exchange(address, "GET", "/api/hello"), range(8))
+        workers |= {answer.header("X-Worker") for answer in answers}
+    return len(workers) == 2
 
 
-def test_two_workers_of_one_server_share_the_limit(clean: str) -> None:
-    # --preload: the app is imported before the workers fork, so both are ready
-    # once booted, and concurrent requests reach both.
+def test_two_workers_of_one_server_share_the_limit(clean: str, server: str) -> None:
     with (
-        gunicorn(
-            "tests.rate_limit_app:app",
-            "--workers=2",
-            "--preload",
-            f"--env=REDIS_URL={clean}",
-        ) as (address, log),
+        live_server(APP, server, workers=2, env={"REDIS_URL": clean}) as (
+            address,
+            log,
+        ),
         ThreadPoolExecutor(max_workers=8) as pool,
     ):
-        assert booted(log, 2), "".join(log)
+        assert both_answer(address, pool), "".join(log)
         answers = list(
             pool.map(lambda _: exchange(address, "GET", "/api/rate-limit"), range(40))
         )

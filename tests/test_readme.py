@@ -69,7 +69,22 @@ def test_route_file_example_answers_under_routes(tmp_path: Path) -> None:
     assert (r.status_code, r.headers["Location"]) == (308, "/api/users/7")
 
 
-@pytest.mark.parametrize("marker", ["demo-command", "test-command", "docs-command"])
+COMMANDS = [
+    "demo-command",
+    "test-command",
+    "mutation-command",
+    "bench-command",
+    "docs-command",
+]
+
+
+def test_every_command_block_is_marked_for_ci_to_run() -> None:
+    markers = re.findall(r"<!-- ([\w-]+) -->\n```sh\n", README)
+    assert markers == COMMANDS
+    assert README.count("```sh\n") == len(COMMANDS) + 2  # install; gunicorn and dev
+
+
+@pytest.mark.parametrize("marker", COMMANDS)
 def test_readme_commands_set_themselves_up(marker: str) -> None:
     match = re.search(rf"<!-- {marker} -->\n```sh\n(.*?)\n```", README)
     assert match is not None

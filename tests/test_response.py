@@ -330,7 +330,9 @@ def test_a_bad_streamed_chunk_cuts_the_stream_and_is_logged(
     [record] = caplog.records
     assert (record.name, record.levelno) == ("nextresp", logging.ERROR)
     assert record.getMessage() == (
-        "a streamed body failed after the headers were sent; the response was cut short"
+        "a streamed body failed after 1 chunk (2 bytes) went to the server; the server"
+        " closes the connection, so the client gets a body cut short, or no answer at"
+        " all if the server had not written the status line yet"
     )
     assert record.exc_info is not None
 

@@ -1,4 +1,5 @@
-"""Live: ``gunicorn "nextresp:routes('examples/api')"``, read with h11 as the client."""
+"""Live: the examples' tree under ``gunicorn "nextresp:routes('examples/api')"`` and
+``nextresp serve examples/api`` (granian), read with h11 as the client."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ from collections.abc import Iterator
 
 import pytest
 
-from .support import gunicorn
+from .support import gunicorn, live_server
 from .test_reliability_live import exchange
 
 PROBLEM_404 = b'{"type":"about:blank","title":"Not Found","status":404}'
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """Serve the examples' tree with the app spec the README shows."""
-    with gunicorn("nextresp:routes('examples/api')", "--workers=1") as (address, _log):
+@pytest.fixture(scope="module", params=["gunicorn-app-spec", "nextresp-serve"])
+def server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Serve the examples' tree with the app spec the README shows, or the command."""
+    if request.param == "gunicorn-app-spec":
+        served = gunicorn("nextresp:routes('examples/api')", "--workers=1")
+    else:
+        served = live_server("examples/api", "granian")
+    with served as (address, _log):
         yield address
 
 

@@ -1,4 +1,5 @@
-"""Live: NDJSON and AI stream items leave gunicorn as soon as they are made.
+"""Live: NDJSON, SSE and AI stream items leave gunicorn as soon as they are made, from a
+handler that compresses (``compress=True``) to a client that accepts every coding.
 
 Each stream sends one item and then waits for the client's ``/go`` before the next:
 the client can only send ``/go`` after it received the first item, so a buffered
@@ -8,6 +9,7 @@ is measured.
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import time
@@ -28,6 +30,10 @@ def server() -> Iterator[str]:
         yield address
 
 
+#: What a browser sends: every coding nextresp may write.
+COMPRESSED = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
 def go(address: str, key: str) -> None:
     response, _body = fetch(address, "POST", f"/go/{key}")
     assert response.status == 200
@@ -37,10 +43,11 @@ def test_an_ndjson_line_leaves_before_the_next_is_made(server: str) -> None:
     key = uuid.uuid4().hex
     connection = http.client.HTTPConnection(server, timeout=20)
     try:
-        connection.request("GET", f"/ndjson/{key}")
+        connection.request("GET", f"/ndjson/{key}", headers=COMPRESSED)
         response = connection.getresponse()
         assert response.status == 200
         assert response.getheader("Content-Type") == "application/x-ndjson"
+        assert response.getheader("Content-Encoding") is None
         assert json.loads(response.readline()) == {"n": 1}
         go(server, key)
         assert json.loads(response.readline()) == {"n": 2}
@@ -53,9 +60,10 @@ def test_an_ai_stream_chunk_leaves_before_the_next_is_made(server: str) -> None:
     key = uuid.uuid4().hex
     connection = http.client.HTTPConnection(server, timeout=20)
     try:
-        connection.request("POST", f"/ai/{key}")
+        connection.request("POST", f"/ai/{key}", headers=COMPRESSED)
         response = connection.getresponse()
         assert response.status == 200
+        assert response.getheader("Content-Encoding") is None
         lines = []
         while b"text-delta" not in (line := response.readline()):
             lines.append(line)
@@ -66,6 +74,37 @@ def test_an_ai_stream_chunk_leaves_before_the_next_is_made(server: str) -> None:
         assert rest.endswith("data: [DONE]\n\n")
     finally:
         connection.close()
+
+
+def test_an_event_leaves_before_the_next_is_made(server: str) -> None:
+    key = uuid.uuid4().hex
+    connection = http.client.HTTPConnection(server, timeout=20)
+    try:
+        connection.request("GET", f"/sse/{key}", headers=COMPRESSED)
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Encoding") is None
+        assert response.getheader("Cache-Control") == "no-cache, no-transform"
+        assert (response.readline(), response.readline()) == (b"data: first\n", b"\n")
+        go(server, key)
+        assert response.read() == b"data: second\n\n"
+    finally:
+        connection.close()
+
+
+def test_a_json_answer_is_compressed_for_a_client_that_asks(server: str) -> None:
+    response, body = fetch(server, "GET", "/big", {"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert response.getheader("Vary") == "Accept-Encoding"
+    assert int(response.getheader("Content-Length") or 0) == len(body)
+    assert json.loads(gzip.decompress(body))[199] == {
+        "id": 199,
+        "name": "Item number 199",
+    }
+    response, body = fetch(server, "GET", "/big")
+    assert response.getheader("Content-Encoding") is None
+    assert json.loads(body)[0] == {"id": 0, "name": "Item number 0"}
 
 
 def test_a_client_that_leaves_an_ndjson_stream_closes_its_source(server: str) -> None:
