@@ -13,6 +13,8 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 import nextresp
+import nextresp.ai
+import nextresp.redis
 
 project = "nextresp"
 author = "The nextresp authors"
@@ -44,7 +46,12 @@ def document_returned_classes_under_nextresp() -> None:
             setattr(nextresp, cls.__name__, cls)
 
 
-PUBLIC_NAMES = frozenset(nextresp.__all__) | {"ApiHandler", "RoutesApp"}
+# Each documented name, and the public module users import it from.
+PUBLIC_MODULES = {
+    name: module.__name__
+    for module in (nextresp.redis, nextresp.ai, nextresp)
+    for name in module.__all__
+} | {"ApiHandler": "nextresp", "RoutesApp": "nextresp"}
 BUILTIN_NAMES = frozenset(dir(builtins))
 # A name in a private module of the package (``nextresp._response.ApiResponse``).
 PRIVATE_PATH = re.compile(r"nextresp\._\w+\.(\w+)")
@@ -120,8 +127,9 @@ class PublicPaths(SphinxTransform):
         for ref in self.document.findall(addnodes.pending_xref):
             target = ref.get("reftarget", "")
             match = PRIVATE_PATH.match(target)
-            if match and match.group(1) in PUBLIC_NAMES:
-                ref["reftarget"] = "nextresp." + target[match.start(1) :]
+            if match and match.group(1) in PUBLIC_MODULES:
+                public = PUBLIC_MODULES[match.group(1)]
+                ref["reftarget"] = f"{public}.{target[match.start(1) :]}"
             elif target in BUILTIN_NAMES and "refspecific" in ref:
                 # ``type`` in ``type[ApiResponse]`` is the builtin, not ApiError.type,
                 # which a search by suffix would otherwise link it to.

@@ -41,6 +41,7 @@ def test_no_private_module_path_shows(reference: str) -> None:
 PUBLIC = [
     "api_handler",
     "ApiHandler",
+    "ApiOptions",
     "api_methods",
     "error_response_for",
     "routes",
@@ -50,6 +51,10 @@ PUBLIC = [
     "ApiResponse",
     "Event",
     "encode_event",
+    "ai.ToolCall",
+    "ai.Finish",
+    "redis.EventChannel",
+    "redis.Subscription",
     "ApiError",
     "ApiRequest",
 ]
