@@ -72,8 +72,11 @@ def test_only_what_users_need_is_published_as_extras() -> None:
         "flask",
         "orjson",
         "gunicorn",
+        "serve",
         "lambda",
         "redis",
+        "compress",
+        "testing",
     ]
 
 
