@@ -1,7 +1,7 @@
 """The pytest plugin of nextresp: the ``nextresp_client`` fixture.
 
 Registered by the ``pytest11`` entry point, so a project that installed
-``nextresp[test]`` has the fixture with no ``conftest.py``. pytest imports this
+``nextresp[testing]`` has the fixture with no ``conftest.py``. pytest imports this
 module in every run, before coverage starts measuring: it lives outside the
 ``nextresp`` package, and imports nextresp only when a test asks for the fixture,
 so that measuring nextresp's own coverage still sees its imports run.

@@ -26,6 +26,7 @@ from ._middleware import Step, compose, is_async
 from ._options import ApiOptions, OptionAttributes, OptionKeywords, options_of
 from ._request import ApiRequest
 from ._response import AfterCallback, ApiResponse, ResponseAlreadySent
+from ._validation import typed
 
 #: A handler: ``handler(req, res, **route_params)`` returning None or ``res``.
 HandlerFunc = Callable[..., object]
@@ -274,12 +275,17 @@ class CorsHandler(ApiHandler):
 def handler_for(
     func: HandlerFunc, options: ApiOptions, methods: tuple[str, ...] | None = None
 ) -> ApiHandler:
-    """Wrap ``func`` in the handler class its options call for."""
+    """Wrap ``func`` in the handler class its options call for.
+
+    A ``func`` taking a typed ``body``, ``query`` or route parameter is read
+    once, here, into the plan its requests run (see ``_validation.typed``).
+    """
     if not callable(func):
         raise TypeError(
             f"api_handler decorates a function def handler(req, res), not"
             f" {func!r}; write @api_handler or @api_handler(etag=False)"
         )
+    func = typed(func, options.validation_status, methods)
     return (ApiHandler if options.cors is None else CorsHandler)(func, options, methods)
 
 

@@ -9,6 +9,7 @@ from ._handler import ApiHandler, HandlerFunc, handler_for
 from ._hosts import names_of
 from ._method_guard import answer_options
 from ._options import OPTION_NAMES, ApiOptions, OptionKeywords, options_of
+from ._validation import INPUT_ATTRIBUTE, typed
 
 if TYPE_CHECKING:
     from ._request import ApiRequest
@@ -40,6 +41,8 @@ class MethodDispatch:
     """
 
     def __init__(self, functions: dict[str, HandlerFunc], allow: tuple[str, ...]):
+        # Each function's typed input was planned apart: nothing to plan here.
+        setattr(self, INPUT_ATTRIBUTE, True)
         #: The functions, by method name.
         self.functions = functions
         #: The methods answered, in the order ``Allow`` lists them.
@@ -87,7 +90,7 @@ def methods_handler(functions: Mapping[str, object], options: ApiOptions) -> Api
     checked: dict[str, HandlerFunc] = {}
     for name, func in functions.items():
         _check_function(name, func)
-        checked[name] = func  # type: ignore[assignment]
+        checked[name] = typed(func, options.validation_status, (name,))  # type: ignore[arg-type]
     if not checked:
         raise ValueError(
             "api_methods needs at least one method, as in api_methods(GET=get_user)"

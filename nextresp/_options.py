@@ -34,6 +34,7 @@ class OptionKeywords(TypedDict, total=False):
     response_class: type[ApiResponse]
     cors: Cors | None
     compress: bool
+    validation_status: int
     use: Iterable[Middleware]
     on_error: ErrorHook | None
     errors: Mapping[type[Exception], int]
@@ -69,6 +70,8 @@ class ApiOptions:
     - ``compress=True``: bodies of one piece (JSON, text, problems) of 1 KiB or more
       are encoded as ``Accept-Encoding`` asks (gzip; brotli and zstd when their
       package is installed); streams and files never are.
+    - ``validation_status=400``: the status of a body or query that does not fit
+      its model (422 by default); see the validation guide.
     - ``use=[timing, auth]``: middleware ``def mw(req, res, call_next)`` (or
       ``async def``), outermost first, run inside the fold around the handler;
       kept as a tuple.
@@ -89,6 +92,7 @@ class ApiOptions:
     response_class: type[ApiResponse]
     cors: Cors | None
     compress: bool
+    validation_status: int
     use: tuple[Middleware, ...]
     on_error: ErrorHook | None
     errors: Mapping[type[Exception], int]
@@ -103,6 +107,7 @@ class ApiOptions:
         response_class: type[ApiResponse] = ApiResponse,
         cors: Cors | None = None,
         compress: bool = False,
+        validation_status: int = 422,
         use: Iterable[Middleware] = (),
         on_error: ErrorHook | None = None,
         errors: Mapping[type[Exception], int] | None = None,
@@ -130,6 +135,14 @@ class ApiOptions:
                 "api_handler option cors must be a Cors or None, as in"
                 f" cors=Cors(origins=['https://app.example.com']), not {cors!r}"
             )
+        _check_validation_status(validation_status)
+        if on_error is not None and (
+            not callable(on_error) or isinstance(on_error, type)
+        ):
+            raise TypeError(
+                "api_handler option on_error must be a function def on_error(exc, req)"
+                f" or None, not {on_error!r}"
+            )
         init = object.__setattr__  # the one place a frozen instance is written
         init(self, "body_limit", limit)
         init(self, "etag", etag)
@@ -138,16 +151,23 @@ class ApiOptions:
         init(self, "response_class", response_class)
         init(self, "cors", cors)
         init(self, "compress", compress)
+        init(self, "validation_status", validation_status)
         init(self, "use", check_middleware(use))
-        if on_error is not None and (
-            not callable(on_error) or isinstance(on_error, type)
-        ):
-            raise TypeError(
-                "api_handler option on_error must be a function def on_error(exc, req)"
-                f" or None, not {on_error!r}"
-            )
         init(self, "on_error", on_error)
         init(self, "errors", _errors_map(errors))
+
+
+def _check_validation_status(status: object) -> None:
+    """Refuse a ``validation_status`` other than 422 or 400."""
+    if type(status) is not int:
+        raise TypeError(
+            f"api_handler option validation_status must be 422 or 400, not {status!r}"
+        )
+    if status not in (422, 400):
+        raise ValueError(
+            "api_handler option validation_status must be 422 (the default) or 400"
+            f" for clients that expect it, not {status!r}"
+        )
 
 
 def _body_limit(body_limit: object) -> int | None:
@@ -262,6 +282,11 @@ class OptionAttributes:
     def compress(self) -> bool:
         """Whether bodies of one piece are compressed as the client asks."""
         return self.options.compress
+
+    @property
+    def validation_status(self) -> int:
+        """The status of input that does not fit its model: 422, or 400."""
+        return self.options.validation_status
 
     @property
     def use(self) -> tuple[Middleware, ...]:

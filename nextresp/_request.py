@@ -221,6 +221,24 @@ class ApiRequest(Request):
                 ) from None
         return data
 
+    def body_as(self, model: type[_T], /) -> _T:
+        """Validate the JSON body into ``model`` (a pydantic model, a msgspec
+        ``Struct``, a dataclass, a ``TypedDict``), in one pass from the bytes.
+
+        For a handler that decides late which model applies; ``body: Model`` in
+        its signature does the same before it runs. A body that does not fit is
+        answered 422 with every error (see the validation guide).
+        """
+        from ._validation import body_as
+
+        return body_as(self, model)  # type: ignore[no-any-return]
+
+    def query_as(self, model: type[_T], /) -> _T:
+        """Validate the query string into ``model``, converting strings leniently."""
+        from ._validation import query_as
+
+        return query_as(self, model)  # type: ignore[no-any-return]
+
 
 #: A body over the limit is drained when its declared length is at most this many
 #: bytes, or twice the limit.

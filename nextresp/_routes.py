@@ -36,7 +36,7 @@ _PATH_SAFE = "/!$&'()*+,;=:@~"
 _QUERY_SAFE = _PATH_SAFE + "?%"
 _NOT_IN_NAME = re.compile(r"\W", re.ASCII)
 # The arguments a handler already takes: a parameter of that name cannot reach it.
-_TAKEN = frozenset({"req", "res"})
+_TAKEN = frozenset({"req", "res", "body", "query"})
 
 
 class RoutesApp(OptionAttributes):
@@ -186,6 +186,7 @@ def routes(
         if handler._chain is not None and handler.route is None:
             handler.route = route.pattern  # AccessLog's name for the route
         handlers[route] = handler
+        _check_parameters(module, display, route.params)
     return RoutesApp(table, handlers, checked)
 
 
@@ -254,6 +255,35 @@ def _load(file: Path, display: str) -> ModuleType:
             path=str(file),
         ) from exc
     return module
+
+
+def _check_parameters(
+    module: ModuleType, display: str, params: tuple[str, ...]
+) -> None:
+    """Refuse a file whose method function cannot take one of its route parameters.
+
+    ``def GET(req, res)`` in ``[id].py`` would fail with a TypeError on every
+    request; the tree refuses it when it loads instead.
+    """
+    for method in METHODS:
+        func = getattr(module, method, None)
+        try:
+            signature = inspect.signature(func)  # type: ignore[arg-type]
+        except (TypeError, ValueError):  # not a function, or a builtin
+            continue
+        taken = signature.parameters.values()
+        if any(p.kind is p.VAR_KEYWORD for p in taken):
+            continue
+        names = {
+            p.name for p in taken if p.kind not in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL)
+        }
+        for name in params:
+            if name not in names:
+                raise ValueError(
+                    f"{display}: expected {method} to take the route parameter"
+                    f" {name!r}, as in def {method}(req, res, {name}) or"
+                    f" def {method}(req, res, **params)"
+                )
 
 
 def _handler_of(module: ModuleType, display: str, options: ApiOptions) -> ApiHandler:

@@ -42,6 +42,11 @@ FLOORS = [
     "_delivery",
     "_response",
     "_errors",
+    # typed input: schema adapters, a signature's plan, the plan run on a request
+    "_schemas",
+    "_schema_libs",
+    "_input_plan",
+    "_validation",
     "_request",
     "_cors",
     "_middleware",
@@ -63,6 +68,7 @@ FLOORS = [
     "flask",
     "ai",
     "redis",
+    "schemas",
     "__init__",
     "__main__",
 ]

@@ -275,7 +275,8 @@ class Endpoint:
             "api_methods expected a method name or an option, not 'FETCH'; the"
             " methods are GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH and the options"
             " ('body_limit', 'etag', 'problem_details', 'propagate_exceptions',"
-            " 'response_class', 'cors', 'compress', 'use', 'on_error', 'errors')",
+            " 'response_class', 'cors', 'compress', 'validation_status', 'use',"
+            " 'on_error', 'errors')",
         ),
         (
             {"methods": ["GET"]},

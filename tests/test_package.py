@@ -72,8 +72,13 @@ def test_only_what_users_need_is_published_as_extras() -> None:
         "flask",
         "orjson",
         "gunicorn",
+        "serve",
         "lambda",
         "redis",
+        "pydantic",
+        "msgspec",
+        "compress",
+        "testing",
     ]
 
 

@@ -1,0 +1,200 @@
+"""A handler's signature read once, when it is decorated, into an ``InputPlan``.
+
+``def POST(req, res, id: int, body: TodoIn, query: Paging)`` asks for a body
+validated into ``TodoIn``, a query validated into ``Paging`` and a route parameter
+converted to ``int``. The plan records the adapter of each model and the converter
+of each parameter; ``_validation`` executes it per request. A handler that asks
+for none gets no plan and runs exactly as before.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import dataclasses
+import inspect
+import re
+import types
+import typing
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from ._schema_libs import adapter_for
+from ._schemas import SchemaAdapter
+
+#: A route parameter's converter: raises ValueError for a value it cannot convert.
+Converter = Callable[[Any], Any]
+
+_INTEGER = re.compile(r"-?[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+_SEQUENCES = frozenset(
+    {list, tuple, set, frozenset, collections.abc.Sequence, collections.abc.Set}
+)
+# Methods whose requests carry no body nextresp reads.
+_BODILESS = frozenset({"GET", "HEAD"})
+NO_DEFAULT = inspect.Parameter.empty
+
+
+def _to_int(value: Any) -> int:
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and _INTEGER.fullmatch(value):
+        return int(value)
+    raise ValueError(value)
+
+
+def _to_float(value: Any) -> float:
+    if type(value) in (int, float):
+        return float(value)
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return float(value)
+    raise ValueError(value)
+
+
+def _to_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _to_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError(value)
+
+
+def _to_segments(value: Any) -> list[str]:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    if isinstance(value, str):  # a host's path converter: "a/b"
+        return value.split("/")
+    raise ValueError(value)
+
+
+_CONVERTERS: dict[Any, Converter] = {
+    int: _to_int,
+    float: _to_float,
+    uuid.UUID: _to_uuid,
+    str: _to_str,
+    list[str]: _to_segments,
+}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InputPlan:
+    """What a handler asks of a request, beyond ``req`` and ``res``."""
+
+    #: The adapter of ``body``, or None when the handler takes no typed body.
+    body: SchemaAdapter | None = None
+    #: ``body``'s default, passed for GET, HEAD and an empty body; else NO_DEFAULT.
+    body_default: Any = NO_DEFAULT
+    #: The adapter of ``query``, or None.
+    query: SchemaAdapter | None = None
+    #: The query keys whose every value is kept (``tags: list[str]``).
+    query_lists: frozenset[str] = frozenset()
+    #: The route parameters to convert, with their converters.
+    params: tuple[tuple[str, Converter], ...] = ()
+
+
+def plan_for(
+    func: Callable[..., object], name: str, methods: tuple[str, ...] | None
+) -> InputPlan | None:
+    """Read ``func``'s annotations into a plan, or return None if it asks for none.
+
+    ``name`` names the function in messages; ``methods`` are those it answers
+    (None for any). Raises ``TypeError`` for an annotation that cannot be
+    resolved or validated, and for a typed body on a function answering GET or
+    HEAD without a default.
+    """
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):  # a builtin: nothing to read
+        return None
+    parameters = list(signature.parameters.values())[2:]  # after req and res
+    typed = [
+        p
+        for p in parameters
+        if p.annotation is not NO_DEFAULT
+        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
+    if not typed:
+        return None
+    fields: dict[str, Any] = {}
+    params: list[tuple[str, Converter]] = []
+    for parameter in typed:
+        annotation = _resolved(func, name, parameter)
+        if parameter.name in ("body", "query"):
+            try:
+                fields[parameter.name] = adapter_for(annotation)
+            except TypeError as exc:
+                raise TypeError(f"{name}() parameter {parameter.name}: {exc}") from None
+            if parameter.name == "body":
+                fields["body_default"] = parameter.default
+            else:
+                fields["query_lists"] = list_fields(annotation)
+            continue
+        if annotation is Any or annotation is object:  # no conversion asked
+            continue
+        converter = _CONVERTERS.get(annotation)
+        if converter is None and parameter.default is not NO_DEFAULT:
+            continue  # a keyword of the function's own (a partial's), not a route's
+        if converter is None:
+            raise TypeError(
+                f"{name}() route parameter {parameter.name} is annotated"
+                f" {annotation!r}; a route parameter converts to int, float,"
+                " uuid.UUID, str or list[str] (a catch-all)"
+            )
+        params.append((parameter.name, converter))
+    if (
+        "body" in fields
+        and fields["body_default"] is NO_DEFAULT
+        and (methods is None or _BODILESS & set(methods))
+    ):
+        answered = "any method" if methods is None else ", ".join(methods)
+        raise TypeError(
+            f"{name}() takes a typed body but answers {answered}: GET and HEAD"
+            " requests carry no body nextresp reads; answer the methods that take"
+            " one (methods=['POST']), or give body a default (body: T | None = None)"
+        )
+    if not fields and not params:
+        return None
+    return InputPlan(params=tuple(params), **fields)
+
+
+def _resolved(func: Callable[..., object], name: str, parameter: Any) -> Any:
+    """Return a parameter's annotation, evaluating a string one in ``func``'s module.
+
+    Only the parameters nextresp reads are evaluated: ``req: ApiRequest`` imported
+    under ``TYPE_CHECKING`` only stays a string nobody evaluates.
+    """
+    annotation = parameter.annotation
+    if not isinstance(annotation, str):
+        return annotation
+    target = func if inspect.isroutine(func) else type(func).__call__
+    namespace = getattr(inspect.unwrap(target), "__globals__", None)
+    if namespace is None:  # a partial, say: the module of the object
+        namespace = getattr(inspect.getmodule(func), "__dict__", {})
+    try:
+        return eval(annotation, dict(namespace))
+    except Exception as exc:
+        raise TypeError(
+            f"{name}() parameter {parameter.name}: cannot resolve its annotation"
+            f" {annotation!r} ({type(exc).__name__}: {exc}); define or import the"
+            " name at the module's top level, not under `if TYPE_CHECKING:`"
+        ) from None
+
+
+def list_fields(model: Any) -> frozenset[str]:
+    """Name the fields of ``model`` that take several values (``tags: list[str]``)."""
+    try:
+        hints = typing.get_type_hints(model)
+    except Exception:  # not a class with fields: no key repeats
+        return frozenset()
+    return frozenset(name for name, hint in hints.items() if _is_sequence(hint))
+
+
+def _is_sequence(hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        return _is_sequence(typing.get_args(hint)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_is_sequence(argument) for argument in typing.get_args(hint))
+    return hint in _SEQUENCES or origin in _SEQUENCES

@@ -1,0 +1,290 @@
+"""The built-in schema adapters: pydantic v2 and msgspec, neither of them required.
+
+A type is validated by the library it belongs to (a ``BaseModel`` by pydantic, a
+``Struct`` by msgspec); dataclasses, ``TypedDict`` and plain types (``list[int]``)
+by pydantic when it is installed, which reports every error at once, else by
+msgspec. The libraries are imported when the first handler that needs one is made.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any, get_args
+
+from ._schemas import (
+    InvalidInput,
+    Location,
+    MalformedInput,
+    SchemaAdapter,
+    registered_adapter,
+)
+
+_LIBRARIES = ("pydantic", "msgspec")
+TOO_DEEP = "JSON nested too deeply"
+NOT_FINITE = "JSON numbers must be finite: NaN, Infinity and 1e999 are refused"
+# msgspec ends a message with " - at `$.items[0].qty`"; each step of that path.
+_STEP = re.compile(r"\.([^.\[`]+)|\[(\d+)\]|\[\.\.\.\]")
+# msgspec messages that quote the submitted value or key: what is kept of each.
+_ECHOING = (
+    ("Invalid enum value", "Invalid enum value"),
+    ("Invalid value", "Invalid value"),
+    ("Object contains unknown field", "Object contains an unknown field"),
+)
+
+
+def library_of(model: Any) -> str | None:
+    """Name the library whose class ``model`` is, or holds (``list[Model]``)."""
+    for base in getattr(model, "__mro__", ()):
+        root = str(getattr(base, "__module__", "")).partition(".")[0]
+        if root in _LIBRARIES:
+            return root
+    for argument in get_args(model):
+        found = library_of(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _installed(library: str) -> bool:
+    try:
+        __import__(library)
+    except ImportError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=512)
+def adapter_for(model: Any) -> SchemaAdapter:
+    """Return the adapter of ``model``, made once; raise ``TypeError`` if none can be.
+
+    Cached: ``req.body_as(Model)`` in a handler must not build a validator per
+    request.
+    """
+    adapter = registered_adapter(model)
+    if adapter is not None:
+        return adapter
+    library = library_of(model)
+    if library is not None:
+        if not _installed(library):  # pragma: no cover - its classes import it
+            raise TypeError(
+                f"validating {model!r} needs {library}: pip install"
+                f" 'nextresp[{library}]'"
+            )
+        candidates = [library]
+    else:
+        # A dataclass, TypedDict or plain type: pydantic, which reports every
+        # error, when it can take it (a typing.TypedDict it cannot before 3.12).
+        candidates = [name for name in _LIBRARIES if _installed(name)]
+        if not candidates:
+            raise TypeError(
+                f"validating {model!r} needs a schema library: pip install"
+                " 'nextresp[pydantic]' or 'nextresp[msgspec]', or register an"
+                " adapter with nextresp.schemas.register_adapter"
+            )
+    refusals = []
+    for name in candidates:
+        try:
+            return (
+                PydanticAdapter(model) if name == "pydantic" else MsgspecAdapter(model)
+            )
+        except Exception as exc:  # each library's own error for a type it cannot take
+            refusals.append(f"{name}: {str(exc).splitlines()[0]}")
+    raise TypeError(
+        f"cannot validate {model!r} ({'; '.join(refusals)}); annotate with a model,"
+        " a dataclass or a TypedDict, or register an adapter with"
+        " nextresp.schemas.register_adapter"
+    )
+
+
+class _NonFinite(Exception):
+    pass
+
+
+def _refuse(_: str) -> float:
+    raise _NonFinite
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise _NonFinite
+    return number
+
+
+def holds_non_finite(data: bytes) -> bool:
+    """Tell whether ``data`` holds NaN, Infinity or 1e999 outside its strings."""
+    try:
+        json.loads(data, parse_constant=_refuse, parse_float=_finite)
+    except _NonFinite:
+        return True
+    except (ValueError, RecursionError):  # malformed: the adapter says so
+        return False
+    return False
+
+
+class PydanticAdapter:
+    """Validate with pydantic v2: ``model_validate_json`` straight from the bytes."""
+
+    # pydantic reads NaN, Infinity and 1e999 as floats: nextresp checks first.
+    strict_json = False
+
+    def __init__(self, model: Any) -> None:
+        from pydantic import BaseModel, TypeAdapter, ValidationError
+
+        self._error = ValidationError
+        self._unions: bool | None = None
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            self._json: Any = model.model_validate_json
+            self._python: Any = model.model_validate
+            self._schema: Any = model.model_json_schema
+        else:
+            adapter = TypeAdapter(model)
+            self._json = adapter.validate_json
+            self._python = adapter.validate_python
+            self._schema = adapter.json_schema
+
+    def decode_json(self, data: bytes, /) -> Any:
+        try:
+            return self._json(data)
+        except self._error as exc:
+            problem = _from_pydantic(exc)
+        if isinstance(problem, InvalidInput) and self._has_unions():
+            problem.errors[:] = [
+                (_in_document(location, data), message)
+                for location, message in problem.errors
+            ]
+        raise problem
+
+    def _has_unions(self) -> bool:
+        """Tell whether the type holds unions, whose errors name their members.
+
+        pydantic puts the member's tag in the location (``("y", "int")`` for
+        ``y: int | str``, a discriminator's value for a tagged union): only then
+        are locations checked against the document, on the error path.
+        """
+        if self._unions is None:
+            try:
+                schema = json.dumps(self._schema())
+            except Exception:  # a schema pydantic cannot write: check them all
+                schema = '"anyOf"'
+            self._unions = '"anyOf"' in schema or '"oneOf"' in schema
+        return self._unions
+
+    def convert(self, values: Mapping[str, Any], /) -> Any:
+        try:
+            return self._python(values)
+        except self._error as exc:
+            raise _from_pydantic(exc) from None
+
+
+def _from_pydantic(exc: Any) -> Exception:
+    """Turn pydantic's ``ValidationError`` into ours, leaving its input out."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    for error in errors:
+        if error["type"] == "json_invalid":
+            deep = "recursion limit" in error["msg"]
+            return MalformedInput(TOO_DEEP if deep else "Invalid JSON")
+        if error["type"] == "finite_number":  # NaN, Infinity or 1e999 in the bytes
+            return MalformedInput(NOT_FINITE)
+    return InvalidInput([(tuple(error["loc"]), error["msg"]) for error in errors])
+
+
+def _in_document(location: Location, data: bytes) -> Location:
+    """Return ``location`` less the steps that are not keys or indexes of ``data``.
+
+    The steps left out are union members' tags; a last step missing from an
+    object is the name of a missing field, and stays.
+    """
+    try:
+        node: Any = json.loads(data)
+    except (ValueError, RecursionError):
+        return location
+    kept: list[str | int] = []
+    for index, step in enumerate(location):
+        key = isinstance(node, dict) and isinstance(step, str) and step in node
+        item = type(step) is int and isinstance(node, list) and 0 <= step < len(node)
+        if key or item:
+            node = node[step]
+        elif not (index == len(location) - 1 and isinstance(node, dict)):
+            continue
+        kept.append(step)
+    return tuple(kept)
+
+
+class MsgspecAdapter:
+    """Validate with msgspec: ``msgspec.json.decode(data, type=...)``.
+
+    msgspec stops at the first error, so its answers hold one.
+    """
+
+    # msgspec refuses NaN and Infinity as malformed, and 1e999 as out of range.
+    strict_json = True
+
+    def __init__(self, model: Any) -> None:
+        import msgspec
+        import msgspec.inspect
+
+        if isinstance(msgspec.inspect.type_info(model), msgspec.inspect.CustomType):
+            # msgspec takes any class, and then refuses every value for it.
+            raise TypeError(f"msgspec does not know the type {model!r}")
+        self._model = model
+        self._decode = msgspec.json.Decoder(model).decode
+        self._any = msgspec.json.Decoder().decode
+        self._convert = msgspec.convert
+        self._invalid = msgspec.ValidationError
+        self._malformed = msgspec.DecodeError
+
+    def decode_json(self, data: bytes, /) -> Any:
+        try:
+            return self._decode(data)
+        except self._invalid as exc:
+            message = str(exc)
+            if not message.startswith("Number out of range"):
+                # msgspec stops at the first error, maybe before bytes that are
+                # not JSON at all, which must be answered 400 as they are
+                # elsewhere: a second, untyped parse, on this error path only.
+                self._check_json(data)
+                raise InvalidInput([_from_msgspec(message)]) from None
+        except self._malformed:
+            self._check_json(data)
+        except RecursionError:
+            raise MalformedInput(TOO_DEEP) from None
+        raise MalformedInput(NOT_FINITE)
+
+    def _check_json(self, data: bytes) -> None:
+        """Raise ``MalformedInput`` saying why ``data`` is not JSON, if it is not."""
+        if holds_non_finite(data):
+            raise MalformedInput(NOT_FINITE)
+        try:
+            self._any(data)
+        except self._invalid:  # only a number out of range fails an untyped parse
+            raise MalformedInput(NOT_FINITE) from None
+        except self._malformed:
+            raise MalformedInput("Invalid JSON") from None
+        except RecursionError:
+            raise MalformedInput(TOO_DEEP) from None
+
+    def convert(self, values: Mapping[str, Any], /) -> Any:
+        try:
+            return self._convert(values, type=self._model, strict=False)
+        except self._invalid as exc:
+            raise InvalidInput([_from_msgspec(str(exc))]) from None
+
+
+def _from_msgspec(message: str) -> tuple[Location, str]:
+    """Split msgspec's message into a location and the words that echo nothing."""
+    text, _, where = message.partition(" - at `$")
+    location: list[str | int] = []
+    for match in _STEP.finditer(where):
+        if match.group(0) == "[...]":  # a key msgspec does not name: stop there
+            break
+        key, index = match.groups()
+        location.append(key if index is None else int(index))
+    for start, kept in _ECHOING:
+        if text.startswith(start):
+            text = kept
+    return tuple(location), text

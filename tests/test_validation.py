@@ -1,0 +1,366 @@
+"""Typed bodies: every adapter, in every place, validated from bytes into answers.
+
+One fixture serves the same order model through ``api_handler``, ``api_methods``
+and a route file, for pydantic, msgspec, a dataclass and a TypedDict; every test
+asserts the exact answer under all twelve.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nextresp import ApiRequest, ApiResponse, Cors, api_handler, api_methods, routes
+from nextresp._schema_libs import adapter_for
+from nextresp.testing import Client
+
+from .validation_models import ORDERS, summary
+
+VALIDATION_TYPE = "https://nextresp.readthedocs.io/en/latest/validation.html"
+TITLE = "The request's input is not valid"
+GOOD = {"items": [{"name": "tea", "qty": 1}, {"name": "cake", "qty": 2}]}
+SECRET = "hunter2-secret"
+BAD = {"items": [{"name": "tea", "qty": SECRET}, {"qty": 2}]}
+INT_ERROR = "Input should be a valid integer, unable to parse string as an integer"
+# pydantic reports every error; msgspec stops at the first.
+BAD_ERRORS = {
+    "pydantic": [
+        {"detail": INT_ERROR, "pointer": "#/items/0/qty"},
+        {"detail": "Field required", "pointer": "#/items/1/name"},
+    ],
+    "msgspec": [{"detail": "Expected `int`, got `str`", "pointer": "#/items/0/qty"}],
+}
+ROUTE_FILE = """\
+from __future__ import annotations
+
+from tests.validation_models import {model}, summary
+
+
+def POST(req, res, body: {model}):
+    res.json(summary(body))
+
+
+def PATCH(req, res, body: {model}):
+    res.json(summary(body))
+"""
+ADAPTERS = list(ORDERS)
+PLACES = ["api_handler", "api_methods", "routes"]
+
+
+def library(adapter: str) -> str:
+    """The library that validates ``adapter``'s order (a typing.TypedDict goes to
+    msgspec where pydantic cannot take it, before Python 3.12)."""
+    chosen = type(adapter_for(ORDERS[adapter])).__name__
+    return "msgspec" if chosen == "MsgspecAdapter" else "pydantic"
+
+
+def app_for(adapter: str, place: str, tmp_path: Path, **options: Any) -> Any:
+    """Serve the order of ``adapter`` from ``place``, at ``/``; ``options`` as given."""
+    model = ORDERS[adapter]
+
+    def post(req: ApiRequest, res: ApiResponse, body: Any) -> None:
+        res.json(summary(body))
+
+    post.__annotations__["body"] = model
+    if place == "api_handler":
+        return api_handler(methods=["POST", "PATCH"], **options)(post)
+    if place == "api_methods":
+        return api_methods(POST=post, PATCH=post, **options)
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "index.py").write_text(ROUTE_FILE.format(model=model.__name__))
+    return routes(tmp_path / "api", prefix="/", **options)
+
+
+@pytest.fixture(params=[(a, p) for a in ADAPTERS for p in PLACES], ids="-".join)
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Client]:
+    adapter, place = request.param
+    return adapter, Client(app_for(adapter, place, tmp_path))
+
+
+def problem(status: int, detail: str, errors: list[dict[str, str]]) -> dict[str, Any]:
+    return {
+        "type": VALIDATION_TYPE,
+        "title": TITLE,
+        "status": status,
+        "detail": detail,
+        "errors": errors,
+    }
+
+
+def plain(status: int, detail: str) -> dict[str, Any]:
+    title = {
+        400: "Bad Request",
+        413: "Content Too Large",
+        415: "Unsupported Media Type",
+    }
+    return {
+        "type": "about:blank",
+        "title": title[status],
+        "status": status,
+        "detail": detail,
+    }
+
+
+def test_a_valid_body_reaches_the_function_as_its_model(
+    served: tuple[str, Client],
+) -> None:
+    adapter, client = served
+    result = client.post("/", json=GOOD)
+    assert result.status == 200
+    assert result.json == {
+        "items": 2,
+        "qty": 3,
+        "type": "dict" if adapter == "typeddict" else ORDERS[adapter].__name__,
+    }
+
+
+def test_schema_errors_are_one_422_problem_with_pointers(
+    served: tuple[str, Client],
+) -> None:
+    adapter, client = served
+    result = client.post("/", json=BAD)
+    errors = BAD_ERRORS[library(adapter)]
+    count = len(errors)
+    assert result.status == 422
+    assert result.headers["Content-Type"] == "application/problem+json"
+    assert result.json == problem(
+        422, f"The request body has {count} error{'s' if count > 1 else ''}", errors
+    )
+
+
+def test_a_secret_in_a_wrong_typed_field_is_never_echoed(
+    served: tuple[str, Client], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    result = client_post_bad(served[1])
+    assert result.status == 422
+    assert SECRET not in result.text
+    assert SECRET not in caplog.text
+    assert SECRET not in str(result.headers)
+
+
+def client_post_bad(client: Client) -> Any:
+    return client.post(
+        "/", json={"items": [{"name": "x", "qty": {"password": SECRET}}]}
+    )
+
+
+def test_plain_text_is_the_detail_for_clients_that_want_text(
+    served: tuple[str, Client],
+) -> None:
+    adapter, client = served
+    result = client.post("/", json=BAD, headers={"Accept": "text/plain"})
+    count = len(BAD_ERRORS[library(adapter)])
+    assert result.status == 422
+    assert result.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert (
+        result.text == f"The request body has {count} error{'s' if count > 1 else ''}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        (b'{"items": [], "meta": NaN}', "finite"),
+        (b'{"items": [], "meta": Infinity}', "finite"),
+        (b'{"items": [], "meta": -Infinity}', "finite"),
+        (b'{"items": [{"name": "x", "qty": NaN}]}', "finite"),
+        (b'{"items": [{"name": "x", "qty": 1e999}]}', "finite"),
+        (b'{"items": [{"name": "x", "qty": -1e999}]}', "finite"),
+        (b'{"items": [', "Invalid JSON"),
+        (b'{"items": []} trailing', "Invalid JSON"),
+        (b'{"items": [], "note": "\xff"}', "Invalid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "deep"),
+        (b'{"items": [], "meta": ' + b"[" * 5000 + b"]" * 5000 + b"}", "deep"),
+    ],
+    ids=[
+        "nan",
+        "infinity",
+        "minus-infinity",
+        "nan-in-int",
+        "1e999-in-int",
+        "minus-1e999",
+        "truncated",
+        "trailing",
+        "invalid-utf-8",
+        "deep-array",
+        "deep-in-any",
+    ],
+)
+def test_bytes_that_are_not_json_are_400(
+    served: tuple[str, Client], data: bytes, detail: str
+) -> None:
+    _, client = served
+    result = client.post("/", data=data, content_type="application/json")
+    expected = {
+        "finite": "JSON numbers must be finite: NaN, Infinity and 1e999 are refused",
+        "Invalid JSON": "Invalid JSON",
+        "deep": "JSON nested too deeply",
+    }[detail]
+    assert (result.status, result.json) == (400, plain(400, expected))
+
+
+def test_nan_inside_a_string_is_text_not_a_number(served: tuple[str, Client]) -> None:
+    _, client = served
+    body = {"items": [{"name": "NaN Infinity 1e999", "qty": 1}]}
+    result = client.post("/", json=body)
+    assert result.status == 200
+    assert result.json["qty"] == 1
+
+
+def test_duplicate_keys_keep_the_last_as_json_loads_does(
+    served: tuple[str, Client],
+) -> None:
+    _, client = served
+    data = b'{"items": [{"name": "x", "qty": 1, "qty": 5}]}'
+    result = client.post("/", data=data, content_type="application/json")
+    assert result.status == 200
+    assert result.json["qty"] == 5
+
+
+def test_a_body_of_another_type_is_415_with_accept_post(
+    served: tuple[str, Client],
+) -> None:
+    _, client = served
+    result = client.post(
+        "/", data="items=1", content_type="application/x-www-form-urlencoded"
+    )
+    assert result.status == 415
+    assert result.headers["Accept-Post"] == "application/json"
+    assert result.json == plain(415, "The request body must be JSON (application/json)")
+
+
+def test_a_patch_of_another_type_is_415_with_accept_patch(
+    served: tuple[str, Client],
+) -> None:
+    _, client = served
+    result = client.patch("/", data="x", content_type="text/plain")
+    assert result.status == 415
+    assert result.headers["Accept-Patch"] == "application/json"
+    assert "Accept-Post" not in result.headers
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/merge-patch+json", "application/json; charset=utf-8"]
+)
+def test_every_json_type_is_read(served: tuple[str, Client], content_type: str) -> None:
+    _, client = served
+    import json
+
+    result = client.post("/", data=json.dumps(GOOD), content_type=content_type)
+    assert result.status == 200
+
+
+def test_a_body_over_the_limit_is_413(served: tuple[str, Client]) -> None:
+    _, client = served
+    data = b'{"items": [], "note": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+    result = client.post("/", data=data, content_type="application/json")
+    assert result.status == 413
+    assert result.json == plain(413, "Request body exceeds the limit of 1048576 bytes")
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_a_missing_body_is_422_required(
+    served: tuple[str, Client], content_type: str | None
+) -> None:
+    _, client = served
+    options: dict[str, Any] = (
+        {} if content_type is None else {"content_type": content_type}
+    )
+    result = client.post("/", **options)
+    assert result.status == 422
+    assert result.json == problem(
+        422,
+        "The request body has 1 error",
+        [{"detail": "A request body is required", "pointer": "#"}],
+    )
+
+
+# Order of checks: each pair, the first status wins.
+@pytest.mark.parametrize(
+    ("method", "data", "content_type", "status"),
+    [
+        ("PUT", b"<x/>", "text/xml", 405),
+        ("PUT", b"{", "application/json", 405),
+        ("PUT", b'{"items": 1}', "application/json", 405),
+        ("POST", b"x" * (2 * 1024 * 1024), "text/plain", 415),
+        ("POST", b"{" * (2 * 1024 * 1024), "application/json", 413),
+        ("POST", b"{", "application/json", 400),
+        ("POST", b'{"items": [{"qty": "x"}], "meta": NaN}', "application/json", 400),
+        ("POST", b'{"items": 1}', "application/json", 422),
+    ],
+    ids=[
+        "405-before-415",
+        "405-before-400",
+        "405-before-422",
+        "415-before-413",
+        "413-before-400",
+        "400",
+        "400-before-422",
+        "422",
+    ],
+)
+def test_the_first_failed_check_answers(
+    served: tuple[str, Client], method: str, data: bytes, content_type: str, status: int
+) -> None:
+    _, client = served
+    result = client.request(method, "/", data=data, content_type=content_type)
+    assert result.status == status
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_preflight_is_answered_before_any_validation(
+    place: str, tmp_path: Path
+) -> None:
+    cors = Cors(["https://app.example.com"])
+    client = Client(app_for("pydantic", place, tmp_path, cors=cors))
+    result = client.options(
+        "/",
+        headers={
+            "Origin": "https://app.example.com",
+            "Access-Control-Request-Method": "POST",
+            "Content-Type": "text/plain",
+        },
+        data=b"{",
+    )
+    assert result.status == 204
+    assert result.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("adapter", ["pydantic", "msgspec"])
+def test_validation_status_400_is_an_option_of_every_entry_point(
+    place: str, adapter: str, tmp_path: Path
+) -> None:
+    client = Client(app_for(adapter, place, tmp_path, validation_status=400))
+    result = client.post("/", json=BAD)
+    errors = BAD_ERRORS[library(adapter)]
+    count = len(errors)
+    assert result.status == 400
+    assert result.json == problem(
+        400, f"The request body has {count} error{'s' if count > 1 else ''}", errors
+    )
+
+
+class Enveloped(ApiResponse):
+    """Every error in the team's envelope."""
+
+    def error_body(self, problem: dict[str, Any]) -> tuple[bytes, str]:
+        import json
+
+        envelope = {
+            "error": {"code": problem["status"], "errors": problem.get("errors")}
+        }
+        return json.dumps(envelope).encode(), "application/json"
+
+
+def test_error_body_renders_validation_problems_too(tmp_path: Path) -> None:
+    client = Client(
+        app_for("pydantic", "api_handler", tmp_path, response_class=Enveloped)
+    )
+    result = client.post("/", json=BAD)
+    assert result.status == 422
+    assert result.json == {"error": {"code": 422, "errors": BAD_ERRORS["pydantic"]}}

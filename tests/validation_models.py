@@ -1,0 +1,85 @@
+"""The same order, as a model of each schema adapter: for the typed-input tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, NotRequired, TypedDict
+
+import msgspec
+import pydantic
+
+
+class PydanticItem(pydantic.BaseModel):
+    name: str
+    qty: int
+
+
+class PydanticOrder(pydantic.BaseModel):
+    items: list[PydanticItem]
+    note: str = ""
+    meta: Any = None
+
+
+class MsgspecItem(msgspec.Struct):
+    name: str
+    qty: int
+
+
+class MsgspecOrder(msgspec.Struct):
+    items: list[MsgspecItem]
+    note: str = ""
+    meta: Any = None
+
+
+@dataclasses.dataclass
+class DataclassItem:
+    name: str
+    qty: int
+
+
+@dataclasses.dataclass
+class DataclassOrder:
+    items: list[DataclassItem]
+    note: str = ""
+    meta: Any = None
+
+
+class TypedDictItem(TypedDict):
+    name: str
+    qty: int
+
+
+class TypedDictOrder(TypedDict):
+    items: list[TypedDictItem]
+    note: NotRequired[str]
+    meta: NotRequired[Any]
+
+
+class PydanticPaging(pydantic.BaseModel):
+    page: int = 1
+    tags: list[str] = []
+
+
+class MsgspecPaging(msgspec.Struct):
+    page: int = 1
+    tags: list[str] = []
+
+
+#: The order model of each adapter, by the adapter's name.
+ORDERS: dict[str, Any] = {
+    "pydantic": PydanticOrder,
+    "msgspec": MsgspecOrder,
+    "dataclass": DataclassOrder,
+    "typeddict": TypedDictOrder,
+}
+
+
+def summary(order: Any) -> dict[str, object]:
+    """What the test handlers answer: the number of items and their total."""
+    items = order["items"] if isinstance(order, dict) else order.items
+    quantities = [item["qty"] if isinstance(item, dict) else item.qty for item in items]
+    return {
+        "items": len(quantities),
+        "qty": sum(quantities),
+        "type": type(order).__name__,
+    }
