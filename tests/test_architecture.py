@@ -23,6 +23,7 @@ FLOORS = [
     "_status",
     "_headers",
     "_json",
+    "_json_depth",
     "_cookies",
     "_etag",
     "_redirects",

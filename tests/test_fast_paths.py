@@ -457,10 +457,10 @@ SHAPES: dict[str, object] = {
 def test_depth_guard_agrees_with_the_recursive_definition(
     shape: object, limit: int
 ) -> None:
-    from nextresp._request import _deeper
+    from nextresp._json_depth import nested_deeper
 
     value = json.loads(json.dumps(shape))  # what the guard is given: json.loads' output
-    assert _deeper(value, limit) is (depth_of(value) > limit)
+    assert nested_deeper(value, limit) is (depth_of(value) > limit)
 
 
 def test_depth_guard_table_holds_both_sides_of_the_limit() -> None:

@@ -203,6 +203,36 @@ def test_bytes_that_are_not_json_are_400(
     assert (result.status, result.json) == (400, plain(400, expected))
 
 
+def nested_in_meta(levels: int) -> bytes:
+    """An order whose ``meta`` (typed Any) nests ``levels`` lists: the body's own
+    depth is one more, its outer object."""
+    return b'{"items": [], "meta": ' + b"[" * levels + b"]" * levels + b"}"
+
+
+def test_nesting_past_512_levels_is_400_on_every_python_and_library(
+    served: tuple[str, Client],
+) -> None:
+    _, client = served
+    result = client.post("/", data=nested_in_meta(512), content_type="application/json")
+    assert (result.status, result.json) == (400, plain(400, "JSON nested too deeply"))
+
+
+def test_msgspec_takes_nesting_up_to_512_levels() -> None:
+    adapter = adapter_for(ORDERS["msgspec"])
+    order = adapter.decode_json(nested_in_meta(511))
+    assert order.items == []
+    assert nested_in_meta(511).count(b"[") == 512  # the items' list, and meta's
+
+
+@pytest.mark.parametrize("wrong", [b'"not a list"', b"[1]"], ids=["items", "item"])
+def test_msgspec_answers_too_deep_before_a_type_error(wrong: bytes) -> None:
+    from nextresp.schemas import MalformedInput
+
+    data = nested_in_meta(512).replace(b"[]", wrong, 1)
+    with pytest.raises(MalformedInput, match=r"^JSON nested too deeply$"):
+        adapter_for(ORDERS["msgspec"]).decode_json(data)
+
+
 def test_nan_inside_a_string_is_text_not_a_number(served: tuple[str, Client]) -> None:
     _, client = served
     body = {"items": [{"name": "NaN Infinity 1e999", "qty": 1}]}
