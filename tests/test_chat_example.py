@@ -48,7 +48,12 @@ def test_the_answer_is_the_fake_models_text() -> None:
     assert not FakeModel.closed[0].open
 
 
-def test_the_upstream_is_closed_when_the_client_leaves() -> None:
+def test_the_upstream_is_closed_when_the_client_leaves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Tokens slow enough that the model cannot finish while the client reads the
+    # first one, even on a busy machine: it is still open when the client leaves.
+    monkeypatch.setattr(FakeModel, "delay", 0.2)
     client = Client(app)
     r = client.post("/api/chat", json=CHAT, buffered=False)
     chunks = iter(r.response)
