@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._headers import lines_of, merge_vary
 from ._response import ApiResponse
@@ -20,6 +20,11 @@ _ORIGIN = re.compile(
 )
 # RFC 9110, section 5.6.2: method and header names are tokens.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+#: What ``Cors`` takes as origins. Not ``Iterable[str]``, which a lone ``str`` is:
+#: mypy refuses ``Cors("https://app.example.com")`` as the check below does.
+Origins: TypeAlias = (
+    list[str] | tuple[str, ...] | set[str] | frozenset[str] | Literal["*"]
+)
 #: The methods a preflight allows when neither ``Cors`` nor the handler names them
 #: (those of the ``cors`` package Next.js's example uses).
 DEFAULT_METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE")
@@ -48,7 +53,7 @@ class Cors:
 
     def __init__(
         self,
-        origins: Iterable[str] | str,
+        origins: Origins,
         *,
         methods: Iterable[str] | None = None,
         allow_headers: Iterable[str] | None = None,

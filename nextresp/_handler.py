@@ -11,7 +11,7 @@ import functools
 import inspect
 import logging
 from collections.abc import Callable, Coroutine, Iterable, Mapping
-from typing import Any, Unpack, overload
+from typing import Any, Concatenate, Unpack, overload
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -29,7 +29,8 @@ from ._response import AfterCallback, ApiResponse, ResponseAlreadySent
 from ._validation import typed
 
 #: A handler: ``handler(req, res, **route_params)`` returning None or ``res``.
-HandlerFunc = Callable[..., object]
+#: Typed so that mypy refuses a function that cannot take ``(req, res)``.
+HandlerFunc = Callable[Concatenate[Any, Any, ...], object]
 
 logger = logging.getLogger("nextresp")
 

@@ -6,12 +6,18 @@ import contextlib
 import functools
 import json
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias
 
 from werkzeug.datastructures import MultiDict
 
 JsonDumps = Callable[[object], bytes | str]
+#: A value ``res.json`` sends: mypy refuses a set, a model or an object in one.
+#: Mapping and Sequence rather than dict and list, which are invariant: a
+#: ``list[dict[str, str]]`` is a JSON value too.
+JsonValue: TypeAlias = (
+    Mapping[str, "JsonValue"] | Sequence["JsonValue"] | str | int | float | None
+)
 
 _encoder = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=True

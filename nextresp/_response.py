@@ -106,7 +106,7 @@ class ApiResponse(DeliveryHelpers):
 
     # -- helpers -------------------------------------------------------------------
 
-    def json(self, obj: object, /) -> Self:
+    def json(self, obj: _json.JsonValue, /) -> Self:
         """Send ``obj`` as compact JSON with ``Content-Type: application/json``.
 
         NaN, infinities, circular and unserializable values raise here, before

@@ -50,7 +50,7 @@ assert_type(configured, ApiHandler)
 @api_handler(methods=["GET", "PUT"], body_limit=1024)
 async def typed_request(req: ApiRequest, res: ApiResponse, id: int) -> None:
     name = req.query.get("name") or f"User {id}"
-    body: object = req.body
+    body = req.body  # Any: parsed JSON, which res.json takes back
     res.json({"id": id, "name": name, "body": body})
 
 
