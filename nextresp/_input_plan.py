@@ -17,7 +17,7 @@ import types
 import typing
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from ._schema_libs import adapter_for
 from ._schemas import SchemaAdapter
@@ -92,6 +92,12 @@ class InputPlan:
     query_lists: frozenset[str] = frozenset()
     #: The route parameters to convert, with their converters.
     params: tuple[tuple[str, Converter], ...] = ()
+    #: The adapter of ``headers``, or None.
+    headers: SchemaAdapter | None = None
+    #: Each field of ``headers`` with the header it reads: ``("x_token", "X-Token")``.
+    header_names: tuple[tuple[str, str], ...] = ()
+    #: The fields of ``headers`` that take a comma-separated list.
+    header_lists: frozenset[str] = frozenset()
 
 
 def plan_for(
@@ -121,15 +127,18 @@ def plan_for(
     params: list[tuple[str, Converter]] = []
     for parameter in typed:
         annotation = _resolved(func, name, parameter)
-        if parameter.name in ("body", "query"):
+        if parameter.name in ("body", "query", "headers"):
             try:
                 fields[parameter.name] = adapter_for(annotation)
             except TypeError as exc:
                 raise TypeError(f"{name}() parameter {parameter.name}: {exc}") from None
             if parameter.name == "body":
                 fields["body_default"] = parameter.default
-            else:
+            elif parameter.name == "query":
                 fields["query_lists"] = list_fields(annotation)
+            else:
+                fields["header_names"] = header_names(annotation)
+                fields["header_lists"] = list_fields(annotation)
             continue
         if annotation is Any or annotation is object:  # no conversion asked
             continue
@@ -180,6 +189,39 @@ def _resolved(func: Callable[..., object], name: str, parameter: Any) -> Any:
             f" {annotation!r} ({type(exc).__name__}: {exc}); define or import the"
             " name at the module's top level, not under `if TYPE_CHECKING:`"
         ) from None
+
+
+def header_names(model: Any) -> tuple[tuple[str, str], ...]:
+    """Pair each field of ``model`` with the header it reads: ``x_token`` reads
+    ``X-Token``, as FastAPI's ``Header`` does; the look-up ignores case.
+
+    A field's key is the name its library validates: a pydantic alias, a msgspec
+    ``rename``. A model without named fields (``dict[str, str]``) reads every
+    header, each under its lower-case name.
+    """
+    return tuple(
+        (key, "-".join(part[:1].upper() + part[1:] for part in key.split("_")))
+        for key in _field_keys(model)
+    )
+
+
+def _field_keys(model: Any) -> tuple[str, ...]:
+    pydantic_fields = getattr(model, "__pydantic_fields__", None)
+    if isinstance(pydantic_fields, dict):
+        return tuple(
+            info.alias if isinstance(info.alias, str) else key
+            for key, info in pydantic_fields.items()
+        )
+    encoded = getattr(model, "__struct_encode_fields__", None)
+    if isinstance(encoded, tuple):  # a msgspec Struct, its renames applied
+        return encoded
+    try:
+        hints = typing.get_type_hints(model)
+    except Exception:  # not a class with fields
+        return ()
+    return tuple(
+        key for key, hint in hints.items() if typing.get_origin(hint) is not ClassVar
+    )
 
 
 def list_fields(model: Any) -> frozenset[str]:

@@ -236,6 +236,13 @@ class ApiRequest(Request):
 
         return query_as(self, model)  # type: ignore[no-any-return]
 
+    def headers_as(self, model: type[_T], /) -> _T:
+        """Validate the request's headers into ``model``: field ``x_token`` reads
+        ``X-Token``, whatever its case; errors name the header."""
+        from ._validation import headers_as
+
+        return headers_as(self, model)  # type: ignore[no-any-return]
+
 
 #: A body over the limit is drained when its declared length is at most this many
 #: bytes, or twice the limit.

@@ -36,7 +36,7 @@ _PATH_SAFE = "/!$&'()*+,;=:@~"
 _QUERY_SAFE = _PATH_SAFE + "?%"
 _NOT_IN_NAME = re.compile(r"\W", re.ASCII)
 # The arguments a handler already takes: a parameter of that name cannot reach it.
-_TAKEN = frozenset({"req", "res", "body", "query"})
+_TAKEN = frozenset({"req", "res", "body", "query", "headers"})
 
 
 class RoutesApp(OptionAttributes):

@@ -29,6 +29,7 @@ TOO_DEEP = "JSON nested too deeply"
 NOT_FINITE = "JSON numbers must be finite: NaN, Infinity and 1e999 are refused"
 # msgspec ends a message with " - at `$.items[0].qty`"; each step of that path.
 _STEP = re.compile(r"\.([^.\[`]+)|\[(\d+)\]|\[\.\.\.\]")
+_MISSING = re.compile(r"Object missing required field `([^`]+)`")
 # msgspec messages that quote the submitted value or key: what is kept of each.
 _ECHOING = (
     ("Invalid enum value", "Invalid enum value"),
@@ -294,6 +295,10 @@ def _from_msgspec(message: str) -> tuple[Location, str]:
             break
         key, index = match.groups()
         location.append(key if index is None else int(index))
+    else:
+        missing = _MISSING.fullmatch(text)
+        if missing:  # point at the field, as pydantic does: a header's name
+            location.append(missing.group(1))
     for start, kept in _ECHOING:
         if text.startswith(start):
             text = kept

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ._errors import ApiError
-from ._input_plan import NO_DEFAULT, InputPlan, list_fields, plan_for
+from ._input_plan import NO_DEFAULT, InputPlan, header_names, list_fields, plan_for
 from ._schema_libs import NOT_FINITE, adapter_for, holds_non_finite
 from ._schemas import InvalidInput, Location, MalformedInput, SchemaAdapter
 
@@ -62,6 +62,7 @@ def with_input(
     """
     body, query, params = plan.body, plan.query, plan.params
     default, lists = plan.body_default, plan.query_lists
+    headers, names, header_lists = plan.headers, plan.header_names, plan.header_lists
 
     @functools.wraps(func)
     def call(req: Request, res: Any, **route_params: Any) -> object:
@@ -82,8 +83,13 @@ def with_input(
         query_errors: list[dict[str, object]] = []
         if query is not None:
             route_params["query"] = _typed_query(req, query, lists, query_errors)
-        if body_errors or query_errors:
-            raise validation_error(status, body_errors, query_errors)
+        header_errors: list[dict[str, object]] = []
+        if headers is not None:
+            route_params["headers"] = _typed_headers(
+                req, headers, names, header_lists, header_errors
+            )
+        if body_errors or query_errors or header_errors:
+            raise validation_error(status, body_errors, query_errors, header_errors)
         return func(req, res, **route_params)
 
     return _named_like(call, func)
@@ -131,6 +137,16 @@ def query_as(req: Request, model: Any) -> Any:
     value = _typed_query(req, adapter_for(model), list_fields(model), errors)
     if errors:
         raise validation_error(getattr(req, STATUS_ATTRIBUTE, 422), [], errors)
+    return value
+
+
+def headers_as(req: Request, model: Any) -> Any:
+    """Validate the headers of ``req`` into ``model``: ``req.headers_as(Auth)``."""
+    errors: list[dict[str, object]] = []
+    names = header_names(model)
+    value = _typed_headers(req, adapter_for(model), names, list_fields(model), errors)
+    if errors:
+        raise validation_error(getattr(req, STATUS_ATTRIBUTE, 422), [], [], errors)
     return value
 
 
@@ -182,6 +198,39 @@ def _typed_query(
             error: dict[str, object] = {"detail": message}
             if location:
                 error["parameter"] = str(location[0])
+            errors.append(error)
+        return None
+
+
+def _typed_headers(
+    req: Request,
+    adapter: SchemaAdapter,
+    names: tuple[tuple[str, str], ...],
+    lists: frozenset[str],
+    errors: list[dict[str, object]],
+) -> Any:
+    headers = req.headers
+    values: dict[str, Any] = {}
+    if names:
+        for key, header in names:
+            value = headers.get(header)
+            if value is not None:
+                values[key] = (
+                    [item.strip() for item in value.split(",")]
+                    if key in lists
+                    else value
+                )
+    else:  # a model without named fields: every header, by its lower-case name
+        values = {name.lower(): value for name, value in headers.items()}
+    try:
+        return adapter.convert(values)
+    except InvalidInput as exc:
+        shown = dict(names)
+        for location, message in exc.errors:
+            error: dict[str, object] = {"detail": message}
+            if location:
+                key = str(location[0])
+                error["header"] = shown.get(key, key)
             errors.append(error)
         return None
 
@@ -265,21 +314,30 @@ def validation_error(
     status: int,
     body_errors: list[dict[str, object]],
     query_errors: list[dict[str, object]],
+    header_errors: list[dict[str, object]] | None = None,
 ) -> ApiError:
-    """Return the problem of a request whose input does not fit its models."""
-    count = len(body_errors) + len(query_errors)
-    where = (
-        "request body"
-        if not query_errors
-        else "query"
-        if not body_errors
-        else "request"
-    )
+    """Return the problem of a request whose input does not fit its models.
+
+    The errors are listed query first, then headers, then body: the order in
+    which the request's parts arrive.
+    """
+    parts = [
+        (where, errors)
+        for where, errors in (
+            ("query", query_errors),
+            ("request's headers", header_errors or []),
+            ("request body", body_errors),
+        )
+        if errors
+    ]
+    where = parts[0][0] if len(parts) == 1 else "request"
+    errors = [error for _, part in parts for error in part]
+    count = len(errors)
     detail = f"The {where} has {count} error{'' if count == 1 else 's'}"
     return ApiError(
         status,
         detail,
         type=VALIDATION_TYPE,
         title=VALIDATION_TITLE,
-        errors=query_errors + body_errors,
+        errors=errors,
     )

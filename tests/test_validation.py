@@ -131,6 +131,21 @@ def test_schema_errors_are_one_422_problem_with_pointers(
     )
 
 
+def test_a_missing_field_points_at_the_field(served: tuple[str, Client]) -> None:
+    adapter, client = served
+    result = client.post("/", json={"items": [{"qty": 1}]})
+    detail = {
+        "pydantic": "Field required",
+        "msgspec": "Object missing required field `name`",
+    }[library(adapter)]
+    assert result.status == 422
+    assert result.json == problem(
+        422,
+        "The request body has 1 error",
+        [{"detail": detail, "pointer": "#/items/0/name"}],
+    )
+
+
 def test_a_secret_in_a_wrong_typed_field_is_never_echoed(
     served: tuple[str, Client], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -65,6 +65,55 @@ class MsgspecPaging(msgspec.Struct):
     tags: list[str] = []
 
 
+class PydanticAuth(pydantic.BaseModel):
+    x_token: str
+    x_retries: int = 0
+    accept_language: list[str] = []
+
+
+class MsgspecAuth(msgspec.Struct):
+    x_token: str
+    x_retries: int = 0
+    accept_language: list[str] = []
+
+
+@dataclasses.dataclass
+class DataclassAuth:
+    x_token: str
+    x_retries: int = 0
+    accept_language: list[str] = dataclasses.field(default_factory=list)
+
+
+class TypedDictAuth(TypedDict):
+    x_token: str
+    x_retries: NotRequired[int]
+    accept_language: NotRequired[list[str]]
+
+
+#: The headers model of each adapter, by the adapter's name.
+AUTHS: dict[str, Any] = {
+    "pydantic": PydanticAuth,
+    "msgspec": MsgspecAuth,
+    "dataclass": DataclassAuth,
+    "typeddict": TypedDictAuth,
+}
+
+
+def auth_summary(auth: Any) -> dict[str, object]:
+    """What the header test handlers answer: the fields read, by name."""
+    if isinstance(auth, dict):
+        return {
+            "token": auth["x_token"],
+            "retries": auth.get("x_retries", 0),
+            "languages": auth.get("accept_language", []),
+        }
+    return {
+        "token": auth.x_token,
+        "retries": auth.x_retries,
+        "languages": auth.accept_language,
+    }
+
+
 #: The order model of each adapter, by the adapter's name.
 ORDERS: dict[str, Any] = {
     "pydantic": PydanticOrder,

@@ -21,7 +21,14 @@ class Paging(msgspec.Struct):
     page: int = 1
 
 
-def create(req: ApiRequest, res: ApiResponse, body: TodoIn, query: Paging) -> None:
+class Auth(pydantic.BaseModel):
+    x_token: str
+
+
+def create(
+    req: ApiRequest, res: ApiResponse, body: TodoIn, query: Paging, headers: Auth
+) -> None:
+    assert_type(headers.x_token, str)
     assert_type(body.title, str)
     assert_type(query.page, int)
     res.status(201).json({"title": body.title})
@@ -30,6 +37,7 @@ def create(req: ApiRequest, res: ApiResponse, body: TodoIn, query: Paging) -> No
 def late(req: ApiRequest, res: ApiResponse) -> None:
     assert_type(req.body_as(TodoIn), TodoIn)
     assert_type(req.query_as(Paging), Paging)
+    assert_type(req.headers_as(Auth), Auth)
     res.end()
 
 
