@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ._input_plan import input_models
+from ._methods import MethodDispatch
 from ._middleware import name_of
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+    from ._handler import ApiHandler
     from ._routes import RoutesApp
     from ._serve import TreeOptions
 
@@ -22,6 +26,8 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8000
 # werkzeug's reloader restarts the process it serves from when it exits so.
 RESTART = 3
+# A dotted name in a type's repr: its last part is shown.
+_DOTTED = re.compile(r"\b(?:\w+\.)+(\w+)")
 
 
 def load(tree: TreeOptions) -> RoutesApp | None:
@@ -64,7 +70,9 @@ def dev_app(tree: TreeOptions, directory: str, port: int) -> WSGIApplication:
 def format_table(app: RoutesApp) -> str:
     """Return the routes of ``app`` as ``nextresp routes`` prints them.
 
-    A tree with middleware gets a last column naming each route's, outermost first.
+    A tree with typed input gets a column naming each route's models
+    (``POST body TodoIn``); one with middleware a last column naming each route's,
+    outermost first.
     """
     rows: list[tuple[str, ...]] = [("Route", "Methods", "File")]
     base = app.table.directory.parent
@@ -72,6 +80,11 @@ def format_table(app: RoutesApp) -> str:
         methods = app.handlers[route].methods
         shown = "ANY" if methods is None else ", ".join(methods)
         rows.append((route.pattern, shown, route.file.relative_to(base).as_posix()))
+    inputs = [input_of(app.handlers[route]) for route in app.table.routes]
+    if any(inputs):
+        rows = [(*rows[0], "Input")] + [
+            (*row, shown or "-") for row, shown in zip(rows[1:], inputs, strict=True)
+        ]
     if any(handler.use for handler in app.handlers.values()):
         rows = [(*rows[0], "Middleware")] + [
             (*row, ", ".join(map(name_of, app.handlers[route].use)) or "-")
@@ -84,6 +97,31 @@ def format_table(app: RoutesApp) -> str:
         for row in [rows[0], rule, *rows[1:]]
     ]
     return "\n".join(lines)
+
+
+def input_of(handler: ApiHandler) -> str:
+    """Name the models a handler's functions take: ``GET query Paging; POST body
+    TodoIn`` (the method only for ``api_methods`` functions); empty if none."""
+    dispatch = handler.func
+    functions: dict[str, Any] = (
+        dispatch.functions
+        if isinstance(dispatch, MethodDispatch)
+        else {"": handler.func}
+    )
+    shown = []
+    for method, func in functions.items():
+        models = ", ".join(
+            f"{name} {_type_name(model)}" for name, model in input_models(func)
+        )
+        if models:
+            shown.append(f"{method} {models}".lstrip())
+    return "; ".join(shown)
+
+
+def _type_name(model: Any) -> str:
+    if isinstance(model, type):
+        return model.__qualname__
+    return _DOTTED.sub(r"\1", repr(model))
 
 
 def route_files(directory: str) -> set[str]:

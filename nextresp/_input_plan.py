@@ -33,6 +33,8 @@ _SEQUENCES = frozenset(
 # Methods whose requests carry no body nextresp reads.
 _BODILESS = frozenset({"GET", "HEAD"})
 NO_DEFAULT = inspect.Parameter.empty
+# The parameters that take a model, not a route parameter.
+_INPUTS = ("body", "query", "headers")
 
 
 def _to_int(value: Any) -> int:
@@ -127,7 +129,7 @@ def plan_for(
     params: list[tuple[str, Converter]] = []
     for parameter in typed:
         annotation = _resolved(func, name, parameter)
-        if parameter.name in ("body", "query", "headers"):
+        if parameter.name in _INPUTS:
             try:
                 fields[parameter.name] = adapter_for(annotation)
             except TypeError as exc:
@@ -166,6 +168,21 @@ def plan_for(
     if not fields and not params:
         return None
     return InputPlan(params=tuple(params), **fields)
+
+
+def input_models(func: Callable[..., object]) -> tuple[tuple[str, Any], ...]:
+    """Return the models ``func`` takes as ``body``, ``query`` and ``headers``,
+    each with its parameter's name, in the signature's order."""
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):  # a builtin: nothing to read
+        return ()
+    name = getattr(func, "__qualname__", None) or repr(func)
+    return tuple(
+        (parameter.name, _resolved(func, name, parameter))
+        for parameter in list(signature.parameters.values())[2:]
+        if parameter.name in _INPUTS and parameter.annotation is not NO_DEFAULT
+    )
 
 
 def _resolved(func: Callable[..., object], name: str, parameter: Any) -> Any:

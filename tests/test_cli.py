@@ -96,6 +96,34 @@ def test_routes_prints_the_table_in_precedence_order(project: Path) -> None:
     assert done.stdout == expected_table()
 
 
+TYPED_TREE = {
+    "api/todos.py": "from __future__ import annotations\n"
+    "from tests.validation_models import MsgspecPaging, PydanticAuth, PydanticOrder\n"
+    "def GET(req, res, query: MsgspecPaging): ...\n"
+    "def POST(req, res, body: PydanticOrder, headers: PydanticAuth): ...\n",
+    "api/orders/[id].py": "from tests.validation_models import PydanticOrder\n"
+    "def handler(req, res, id: int, body: PydanticOrder | None = None): ...\n",
+    "api/plain.py": "def GET(req, res): ...\n",
+}
+
+
+def test_routes_shows_the_models_each_route_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, TYPED_TREE)
+    monkeypatch.chdir(tmp_path)
+    assert main(["routes"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Route             Methods                   File                Input",
+        "----------------  ------------------------  ------------------  -----",
+        "/api/plain        GET, HEAD, OPTIONS        api/plain.py        -",
+        "/api/todos        GET, HEAD, OPTIONS, POST  api/todos.py        GET query"
+        " MsgspecPaging; POST body PydanticOrder, headers PydanticAuth",
+        "/api/orders/[id]  ANY                       api/orders/[id].py  body"
+        " PydanticOrder | None",
+    ]
+
+
 def test_routes_defaults_to_api(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
