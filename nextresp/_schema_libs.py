@@ -8,6 +8,7 @@ msgspec. The libraries are imported when the first handler that needs one is mad
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -143,11 +144,15 @@ class PydanticAdapter:
             self._json: Any = model.model_validate_json
             self._python: Any = model.model_validate
             self._schema: Any = model.model_json_schema
+            core: Any = model.__pydantic_core_schema__
         else:
             adapter = TypeAdapter(model)
             self._json = adapter.validate_json
             self._python = adapter.validate_python
             self._schema = adapter.json_schema
+            core = adapter.core_schema
+        with contextlib.suppress(Exception):  # a schema not built yet: pydantic's own
+            self._json = finite_validator(core).validate_json
 
     def decode_json(self, data: bytes, /) -> Any:
         try:
@@ -184,15 +189,102 @@ class PydanticAdapter:
 
 
 def _from_pydantic(exc: Any) -> Exception:
-    """Turn pydantic's ``ValidationError`` into ours, leaving its input out."""
-    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    """Turn pydantic's ``ValidationError`` into ours, leaving its input out.
+
+    The input is read only to find a number that is not finite (1e999 where a
+    string was expected): such bytes are refused as 400, as msgspec refuses them.
+    """
+    errors = exc.errors(include_url=False, include_context=False)
     for error in errors:
         if error["type"] == "json_invalid":
             deep = "recursion limit" in error["msg"]
             return MalformedInput(TOO_DEEP if deep else "Invalid JSON")
-        if error["type"] == "finite_number":  # NaN, Infinity or 1e999 in the bytes
+        if error["type"] == "finite_number" or not _all_finite(error.get("input")):
             return MalformedInput(NOT_FINITE)
     return InvalidInput([(tuple(error["loc"]), error["msg"]) for error in errors])
+
+
+def _all_finite(value: Any) -> bool:
+    """Tell whether every float in ``value`` (parsed JSON) is finite."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if type(item) is float:
+            if not math.isfinite(item):
+                return False
+        elif type(item) is list:
+            pending.extend(item)
+        elif type(item) is dict:
+            pending.extend(item.values())
+    return True
+
+
+def finite_validator(core: Any) -> Any:
+    """Return a validator of pydantic's ``core`` schema that refuses what is not finite.
+
+    Strategy: pydantic reads 1e999 as infinity, and keeps it in a ``float``, an
+    ``Any``, a ``dict[str, Any]`` or an extra field. A copy of the schema whose
+    floats refuse infinities and whose untyped places check their values lets the
+    one pass from the bytes refuse them (``finite_number``, answered 400), at no
+    cost to a body that holds none.
+    """
+    from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
+
+    def finite(value: Any) -> Any:
+        if not _all_finite(value):
+            raise PydanticCustomError("finite_number", NOT_FINITE)
+        return value
+
+    checked = core_schema.no_info_after_validator_function(
+        finite, core_schema.any_schema()
+    )
+
+    def copy(node: Any, extra: object = None) -> Any:
+        if isinstance(node, list):
+            return [copy(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        kind = node.get("type")
+        if kind == "any":
+            return checked
+        cls = node.get("cls")
+        if isinstance(cls, type) and cls.__dict__.get("__pydantic_complete__"):
+            classes.add(cls)
+        # A model's config says whether its fields schema keeps extra fields.
+        config = node.get("config")
+        inner = (
+            config.get("extra_fields_behavior") if isinstance(config, dict) else None
+        )
+        node = {
+            key: copy(item, inner if key == "schema" else None)
+            for key, item in node.items()
+        }
+        if kind in ("float", "decimal"):
+            node["allow_inf_nan"] = False
+        elif kind in ("list", "set", "frozenset") and "items_schema" not in node:
+            node["items_schema"] = checked
+        elif kind == "dict" and "values_schema" not in node:
+            node["values_schema"] = checked
+        elif (
+            kind in ("model-fields", "typed-dict")
+            and node.get("extra_behavior", extra or inner) == "allow"
+            and "extras_schema" not in node
+        ):
+            node["extras_schema"] = checked
+        return node
+
+    classes: set[type] = set()
+    schema = copy(core)
+    # pydantic-core reuses the validator a complete model class already has in
+    # place of the schema given for it: each is marked incomplete while the copy
+    # is built, once, when the handler is decorated.
+    try:
+        for cls in classes:
+            cls.__pydantic_complete__ = False  # type: ignore[attr-defined]
+        return SchemaValidator(schema)
+    finally:
+        for cls in classes:
+            cls.__pydantic_complete__ = True  # type: ignore[attr-defined]
 
 
 def _in_document(location: Location, data: bytes) -> Location:

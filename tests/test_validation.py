@@ -7,14 +7,16 @@ asserts the exact answer under all twelve.
 
 from __future__ import annotations
 
+import decimal
 import logging
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 
 from nextresp import ApiRequest, ApiResponse, Cors, api_handler, api_methods, routes
-from nextresp._schema_libs import adapter_for
+from nextresp._schema_libs import NOT_FINITE, adapter_for
 from nextresp.testing import Client
 
 from .validation_models import ORDERS, summary
@@ -185,6 +187,10 @@ def test_plain_text_is_the_detail_for_clients_that_want_text(
         (b'{"items": [{"name": "x", "qty": NaN}]}', "finite"),
         (b'{"items": [{"name": "x", "qty": 1e999}]}', "finite"),
         (b'{"items": [{"name": "x", "qty": -1e999}]}', "finite"),
+        (b'{"items": [], "meta": 1e999}', "finite"),
+        (b'{"items": [], "meta": [1E400]}', "finite"),
+        (b'{"items": [], "meta": {"a": -1e999}}', "finite"),
+        (b'{"items": [], "note": 1e999}', "finite"),
         (b'{"items": [', "Invalid JSON"),
         (b'{"items": []} trailing', "Invalid JSON"),
         (b'{"items": [], "note": "\xff"}', "Invalid JSON"),
@@ -198,6 +204,10 @@ def test_plain_text_is_the_detail_for_clients_that_want_text(
         "nan-in-int",
         "1e999-in-int",
         "minus-1e999",
+        "1e999-in-any",
+        "1E400-in-a-list-in-any",
+        "minus-1e999-in-an-object-in-any",
+        "1e999-for-a-string",
         "truncated",
         "trailing",
         "invalid-utf-8",
@@ -409,3 +419,77 @@ def test_error_body_renders_validation_problems_too(tmp_path: Path) -> None:
     result = client.post("/", json=BAD)
     assert result.status == 422
     assert result.json == {"error": {"code": 422, "errors": BAD_ERRORS["pydantic"]}}
+
+
+class Floats(pydantic.BaseModel):
+    number: float = 0.0
+    numbers: list[float] = []
+    either: float | str = 0.0
+    amount: decimal.Decimal = decimal.Decimal(0)
+    anything: Any = None
+    mapping: dict[str, Any] = {}
+    bare: dict = {}  # type: ignore[type-arg]
+
+
+class Extras(pydantic.BaseModel, extra="allow"):
+    name: str = ""
+
+
+@pytest.mark.parametrize("model", [Floats, Extras])
+@pytest.mark.parametrize(
+    "member",
+    [
+        '"number": 1e999',
+        '"number": -1E400',
+        '"numbers": [1.5, 1e999]',
+        '"either": 1e999',
+        '"amount": 1e999',
+        '"anything": 1e999',
+        '"anything": {"deep": [[-1e999]]}',
+        '"mapping": {"a": 1e999}',
+        '"bare": {"a": 1e999}',
+        '"other": 1e999',
+        '"other": [1e999]',
+        '"number": NaN',
+        '"anything": -Infinity',
+    ],
+)
+def test_pydantic_refuses_numbers_past_a_float_in_every_kind_of_field(
+    model: type[pydantic.BaseModel], member: str
+) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Any) -> None:
+        res.json({"type": type(body).__name__})
+
+    post.__annotations__["body"] = model
+    handler = api_handler(methods=["POST"])(post)
+    data = b"{" + member.encode() + b"}"
+    result = Client(handler).post("/", data=data, content_type="application/json")
+    if model is Floats and member.startswith('"other"'):
+        # A key the model ignores is never read: pydantic skips its value.
+        assert (result.status, result.json) == (200, {"type": "Floats"})
+        return
+    assert result.status == 400
+    assert result.json == plain(400, NOT_FINITE)
+
+
+@pytest.mark.parametrize("model", [Floats, Extras])
+def test_finite_numbers_still_pass_and_the_model_is_left_as_it_was(
+    model: type[pydantic.BaseModel],
+) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Any) -> None:
+        res.json({"type": type(body).__name__, "dump": body.model_dump(mode="json")})
+
+    post.__annotations__["body"] = model
+    data = b'{"anything": {"a": [1e308, -2.5]}, "other": 1e-999}'
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=data, content_type="application/json"
+    )
+    assert result.status == 200
+    assert result.json["type"] == model.__name__
+    assert result.json["dump"]["anything" if model is Floats else "other"] == (
+        {"a": [1e308, -2.5]} if model is Floats else 0.0
+    )
+    # The model's own validator is untouched: pydantic still reads 1e999 as inf.
+    assert model.__pydantic_complete__ is True
+    kept = model.model_validate_json(b'{"anything": 1e999}').model_dump()
+    assert kept["anything"] == float("inf")
