@@ -132,7 +132,8 @@ def holds_non_finite(data: bytes) -> bool:
 class PydanticAdapter:
     """Validate with pydantic v2: ``model_validate_json`` straight from the bytes."""
 
-    # pydantic reads NaN, Infinity and 1e999 as floats: nextresp checks first.
+    # pydantic reads NaN, Infinity and 1e999 as floats: nextresp checks first,
+    # unless the schema could be made to refuse them (see finite_validator).
     strict_json = False
 
     def __init__(self, model: Any) -> None:
@@ -153,6 +154,9 @@ class PydanticAdapter:
             core = adapter.core_schema
         with contextlib.suppress(Exception):  # a schema not built yet: pydantic's own
             self._json = finite_validator(core).validate_json
+            # Its floats refuse NaN and Infinity too, and an error whose input
+            # holds one is 400: nextresp need not look for them first.
+            self.strict_json = True
 
     def decode_json(self, data: bytes, /) -> Any:
         try:
@@ -326,6 +330,7 @@ class MsgspecAdapter:
             # msgspec takes any class, and then refuses every value for it.
             raise TypeError(f"msgspec does not know the type {model!r}")
         self._model = model
+        self._unbounded = _nests_freely(msgspec.inspect.type_info(model), ())
         self._decode = msgspec.json.Decoder(model).decode
         self._any = msgspec.json.Decoder().decode
         self._convert = msgspec.convert
@@ -351,7 +356,14 @@ class MsgspecAdapter:
             # msgspec stops deep nesting by Python's recursion limit, which newer
             # Pythons no longer reach: a field typed Any took 5000 levels on 3.13.
             # A second, untyped parse measures the rare body with enough brackets.
-            if may_nest_too_deeply(data) and nested_deeper(self._any(data)):
+            # PERF: only a type with room for it (Any, untyped containers,
+            # recursion) can hold such a body; a fixed shape cannot, and its
+            # bodies are spared even the count of their brackets.
+            if (
+                self._unbounded
+                and may_nest_too_deeply(data)
+                and nested_deeper(self._any(data))
+            ):
                 raise MalformedInput(TOO_DEEP)
             return value
         raise MalformedInput(NOT_FINITE)
@@ -376,6 +388,23 @@ class MsgspecAdapter:
             return self._convert(values, type=self._model, strict=False)
         except self._invalid as exc:
             raise InvalidInput([_from_msgspec(str(exc))]) from None
+
+
+def _nests_freely(info: Any, path: tuple[int, ...]) -> bool:
+    """Tell whether values of msgspec's type ``info`` may nest without bound:
+    through ``Any``, an untyped container, a custom type or a recursive one."""
+    import msgspec.inspect as inspect
+
+    if isinstance(info, inspect.AnyType | inspect.CustomType) or id(info) in path:
+        return True
+    path += (id(info),)
+    for name in info.__struct_fields__:
+        value = getattr(info, name)
+        for item in value if isinstance(value, tuple) else (value,):
+            inner = item.type if isinstance(item, inspect.Field) else item
+            if isinstance(inner, inspect.Type) and _nests_freely(inner, path):
+                return True
+    return False
 
 
 def _from_msgspec(message: str) -> tuple[Location, str]:

@@ -12,11 +12,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pydantic
 import pytest
 
 from nextresp import ApiRequest, ApiResponse, Cors, api_handler, api_methods, routes
-from nextresp._schema_libs import NOT_FINITE, adapter_for
+from nextresp._schema_libs import NOT_FINITE, _nests_freely, adapter_for
+from nextresp.schemas import MalformedInput
 from nextresp.testing import Client
 
 from .validation_models import ORDERS, summary
@@ -452,6 +454,7 @@ class Extras(pydantic.BaseModel, extra="allow"):
         '"other": [1e999]',
         '"number": NaN',
         '"anything": -Infinity',
+        '"other": NaN',
     ],
 )
 def test_pydantic_refuses_numbers_past_a_float_in_every_kind_of_field(
@@ -493,3 +496,41 @@ def test_finite_numbers_still_pass_and_the_model_is_left_as_it_was(
     assert model.__pydantic_complete__ is True
     kept = model.model_validate_json(b'{"anything": 1e999}').model_dump()
     assert kept["anything"] == float("inf")
+
+
+class Node(msgspec.Struct):
+    kids: list[Node] = []
+
+
+class Fixed(msgspec.Struct):
+    rows: list[list[int]]
+    names: dict[str, str] = {}
+
+
+@pytest.mark.parametrize(
+    ("model", "free"),
+    [
+        (Fixed, False),
+        (ORDERS["msgspec"], True),  # meta: Any
+        (Node, True),
+        (list[int], False),
+        (list, True),
+        (dict[str, int], False),
+        (tuple[int, str] | None, False),
+        (msgspec.Raw, False),
+    ],
+    ids=["fixed", "any", "recursive", "list-int", "bare-list", "dict", "tuple", "raw"],
+)
+def test_msgspec_measures_nesting_only_where_the_type_leaves_room(
+    model: Any, free: bool
+) -> None:
+    assert _nests_freely(msgspec.inspect.type_info(model), ()) is free
+
+
+def test_a_recursive_msgspec_type_is_still_held_to_512_levels() -> None:
+    adapter = adapter_for(Node)
+    deep = b'{"kids": [' * 513 + b"]}" * 513
+    with pytest.raises(MalformedInput, match=r"^JSON nested too deeply$"):
+        adapter.decode_json(deep)
+    shallow = b'{"kids": [' * 200 + b"]}" * 200
+    assert isinstance(adapter.decode_json(shallow), Node)
