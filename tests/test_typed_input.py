@@ -405,8 +405,21 @@ def test_register_adapter_refuses_what_is_not_callable() -> None:
         (("with space",), "#/with%20space"),
         (("",), "#/"),
         (("caf\u00e9",), "#/caf%C3%A9"),
+        (("snake_case", 12, "_x9"), "#/snake_case/12/_x9"),
+        (("a%b", "#", "-1"), "#/a%25b/%23/-1"),
     ],
-    ids=["root", "path", "slash", "tilde", "both", "space", "empty-key", "non-ascii"],
+    ids=[
+        "root",
+        "path",
+        "slash",
+        "tilde",
+        "both",
+        "space",
+        "empty-key",
+        "non-ascii",
+        "plain-names",
+        "percent-hash-minus",
+    ],
 )
 def test_pointers_escape_as_rfc_6901_says(location: tuple[Any, ...], text: str) -> None:
     assert pointer(location) == text
