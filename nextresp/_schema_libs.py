@@ -208,7 +208,12 @@ def _from_pydantic(exc: Any) -> Exception:
         if error["type"] == "json_invalid":
             deep = "recursion limit" in error["msg"]
             return MalformedInput(TOO_DEEP if deep else "Invalid JSON")
-        if error["type"] == "finite_number" or not _all_finite(error.get("input")):
+        kind = error["type"]
+        if kind == "finite_number" or (
+            # A missing field's input is the object it is missing from, whose
+            # other members were read (and checked) or are ignored.
+            kind != "missing" and not _all_finite(error.get("input"))
+        ):
             return MalformedInput(NOT_FINITE)
     return InvalidInput([(tuple(error["loc"]), error["msg"]) for error in errors])
 

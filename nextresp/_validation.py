@@ -338,10 +338,13 @@ def validation_error(
     errors = [error for _, part in parts for error in part]
     count = len(errors)
     detail = f"The {where} has {count} error{'' if count == 1 else 's'}"
-    return ApiError(
-        status,
-        detail,
-        type=VALIDATION_TYPE,
-        title=VALIDATION_TITLE,
-        errors=errors,
-    )
+    problem = ApiError(status, detail)
+    # PERF: the members ApiError would check (a URI, a title, JSON-encodable
+    # errors) are ours and known good: set as its constructor sets them, they
+    # spare the 422 a second encoding of its errors.
+    problem.extra = {
+        "type": VALIDATION_TYPE,
+        "title": VALIDATION_TITLE,
+        "errors": errors,
+    }
+    return problem
