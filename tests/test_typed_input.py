@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
 import sys
 import uuid
@@ -743,3 +744,25 @@ def test_pointers_leave_union_tags_out(body: Any, pointers: list[str]) -> None:
     result = Client(api_handler(methods=["POST"])(post)).post("/", json=body)
     assert result.status == 422
     assert [error["pointer"] for error in result.json["errors"]] == pointers
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Length": "13"},
+        {"Content-Length": "13", "Transfer-Encoding": "chunked"},
+        {"Transfer-Encoding": "chunked"},
+    ],
+    ids=["declared", "chunked-with-a-length", "chunked"],
+)
+def test_a_typed_body_is_read_whatever_its_framing(headers: dict[str, str]) -> None:
+    environ: dict[str, Any] = {
+        "CONTENT_TYPE": "application/json",
+        "wsgi.input": io.BytesIO(b'{"items": []}'),
+        "wsgi.input_terminated": True,
+    }
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        environ[key if key == "CONTENT_LENGTH" else f"HTTP_{key}"] = value
+    result = Client(handlers.order_page).post("/", environ=environ)
+    assert (result.status, result.json) == (200, {"items": 0, "page": 1})
