@@ -132,8 +132,9 @@ def holds_non_finite(data: bytes) -> bool:
 class PydanticAdapter:
     """Validate with pydantic v2: ``model_validate_json`` straight from the bytes."""
 
-    # pydantic reads NaN, Infinity and 1e999 as floats: nextresp checks first,
-    # unless the schema could be made to refuse them (see finite_validator).
+    # pydantic reads NaN and Infinity, which are not JSON, even in a key the
+    # model ignores: nextresp looks for them first. 1e999, which is JSON, is
+    # refused where it is read (see finite_validator).
     strict_json = False
 
     def __init__(self, model: Any) -> None:
@@ -154,9 +155,6 @@ class PydanticAdapter:
             core = adapter.core_schema
         with contextlib.suppress(Exception):  # a schema not built yet: pydantic's own
             self._json = finite_validator(core).validate_json
-            # Its floats refuse NaN and Infinity too, and an error whose input
-            # holds one is 400: nextresp need not look for them first.
-            self.strict_json = True
 
     def decode_json(self, data: bytes, /) -> Any:
         try:

@@ -467,8 +467,9 @@ def test_pydantic_refuses_numbers_past_a_float_in_every_kind_of_field(
     handler = api_handler(methods=["POST"])(post)
     data = b"{" + member.encode() + b"}"
     result = Client(handler).post("/", data=data, content_type="application/json")
-    if model is Floats and member.startswith('"other"'):
-        # A key the model ignores is never read: pydantic skips its value.
+    if model is Floats and member in ('"other": 1e999', '"other": [1e999]'):
+        # A key the model ignores is never read: pydantic skips its value. NaN,
+        # which is not JSON at all, is refused wherever it is.
         assert (result.status, result.json) == (200, {"type": "Floats"})
         return
     assert result.status == 400
