@@ -43,9 +43,9 @@ class SchemaAdapter(Protocol):
     """What nextresp asks of a schema library, for one type.
 
     ``decode_json`` validates a body straight from its bytes, in one pass;
-    ``convert`` validates the query, a mapping of strings (lists for repeated
-    keys), converting leniently (``"2"`` to ``2``). Both return the typed value or
-    raise :class:`InvalidInput` or :class:`MalformedInput`.
+    ``convert`` validates the query or the headers, a mapping of strings (lists
+    for repeated keys), converting leniently (``"2"`` to ``2``). Both return the
+    typed value or raise :class:`InvalidInput` or :class:`MalformedInput`.
 
     An adapter may set ``strict_json = True`` when its parser itself refuses
     ``NaN``, ``Infinity`` and numbers beyond the range of a float; otherwise

@@ -338,16 +338,16 @@ def validation_error(
     parts = [
         (where, errors)
         for where, errors in (
-            ("query", query_errors),
-            ("request's headers", header_errors),
-            ("request body", body_errors),
+            ("query has", query_errors),
+            ("headers have", header_errors),
+            ("request body has", body_errors),
         )
         if errors
     ]
-    where = parts[0][0] if len(parts) == 1 else "request"
+    where = parts[0][0] if len(parts) == 1 else "request has"
     errors = [error for _, part in parts for error in part]
     count = len(errors)
-    detail = f"The {where} has {count} error{'' if count == 1 else 's'}"
+    detail = f"The {where} {count} error{'' if count == 1 else 's'}"
     problem = ApiError(status, detail)
     # PERF: the members ApiError would check (a URI, a title, JSON-encodable
     # errors) are ours and known good: set as its constructor sets them, they

@@ -103,7 +103,7 @@ def test_a_missing_header_is_422_naming_the_header(served: tuple[str, Client]) -
     assert result.status == 422
     assert result.headers["Content-Type"] == "application/problem+json"
     assert result.json == problem(
-        "The request's headers has 1 error", [{"detail": detail, "header": "X-Token"}]
+        "The headers have 1 error", [{"detail": detail, "header": "X-Token"}]
     )
 
 
@@ -116,7 +116,7 @@ def test_a_secret_in_a_wrong_typed_header_is_never_echoed(
     detail = {"pydantic": INT_ERROR, "msgspec": "Expected `int`, got `str`"}
     assert result.status == 422
     assert result.json == problem(
-        "The request's headers has 1 error",
+        "The headers have 1 error",
         [{"detail": detail[library(adapter)], "header": "X-Retries"}],
     )
     assert SECRET not in result.text
@@ -128,7 +128,7 @@ def test_validation_status_400_applies_to_headers(tmp_path: Path) -> None:
     result = client.get("/")
     assert result.status == 400
     assert result.json == problem(
-        "The request's headers has 1 error",
+        "The headers have 1 error",
         [{"detail": "Field required", "header": "X-Token"}],
         status=400,
     )
@@ -149,7 +149,7 @@ def test_headers_as_validates_late() -> None:
     result = client.get("/", headers={"X-Retries": "x"})
     assert result.status == 422
     assert result.json == problem(
-        "The request's headers has 2 errors",
+        "The headers have 2 errors",
         [
             {"detail": "Field required", "header": "X-Token"},
             {"detail": INT_ERROR, "header": "X-Retries"},
