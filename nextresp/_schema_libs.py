@@ -273,10 +273,6 @@ def finite_validator(core: Any) -> Any:
         }
         if kind in ("float", "decimal"):
             node["allow_inf_nan"] = False
-        elif kind in ("list", "set", "frozenset") and "items_schema" not in node:
-            node["items_schema"] = checked
-        elif kind == "dict" and "values_schema" not in node:
-            node["values_schema"] = checked
         elif (
             kind in ("model-fields", "typed-dict")
             and node.get("extra_behavior", extra or inner) == "allow"

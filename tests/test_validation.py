@@ -8,6 +8,7 @@ asserts the exact answer under all twelve.
 from __future__ import annotations
 
 import decimal
+import enum
 import logging
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 
 from nextresp import ApiRequest, ApiResponse, Cors, api_handler, api_methods, routes
 from nextresp._schema_libs import NOT_FINITE, _nests_freely, adapter_for
-from nextresp.schemas import MalformedInput
+from nextresp.schemas import InvalidInput, MalformedInput
 from nextresp.testing import Client
 
 from .validation_models import ORDERS, summary
@@ -535,3 +536,52 @@ def test_a_recursive_msgspec_type_is_still_held_to_512_levels() -> None:
         adapter.decode_json(deep)
     shallow = b'{"kids": [' * 200 + b"]}" * 200
     assert isinstance(adapter.decode_json(shallow), Node)
+
+
+class Color(enum.Enum):
+    RED = "red"
+
+
+class Strict(msgspec.Struct, forbid_unknown_fields=True):
+    color: Color
+
+
+class Item(msgspec.Struct):
+    name: str
+    qty: int
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "errors"),
+    [
+        (
+            dict[str, Item],
+            b'{"a": {"name": "x", "qty": "y"}}',
+            [((), "Expected `int`, got `str`")],
+        ),
+        (
+            dict[str, Item],
+            b'{"a": {"qty": 1}}',
+            [((), "Object missing required field `name`")],
+        ),
+        (
+            list[Item],
+            b'[{"qty": 1}]',
+            [((0, "name"), "Object missing required field `name`")],
+        ),
+        (Strict, b'{"color": "secret-blue"}', [(("color",), "Invalid enum value")]),
+        (
+            Strict,
+            b'{"color": "red", "secret-key": 1}',
+            [((), "Object contains an unknown field")],
+        ),
+    ],
+    ids=["under-a-key", "missing-under-a-key", "missing", "enum", "unknown-field"],
+)
+def test_msgspec_errors_locate_what_they_can_and_quote_nothing(
+    model: Any, data: bytes, errors: list[tuple[Any, str]]
+) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        adapter_for(model).decode_json(data)
+    assert raised.value.errors == errors
+    assert b"secret" not in repr(raised.value.errors).encode()
