@@ -2,9 +2,10 @@
 
 ``def POST(req, res, id: int, body: TodoIn, query: Paging)`` asks for a body
 validated into ``TodoIn``, a query validated into ``Paging`` and a route parameter
-converted to ``int``. The plan records the adapter of each model and the converter
-of each parameter; ``_validation`` executes it per request. A handler that asks
-for none gets no plan and runs exactly as before.
+converted to ``int``; ``headers: Auth`` the request's headers validated into
+``Auth``. The plan records the adapter of each model and the converter of each
+parameter; ``_validation`` executes it per request. A handler that asks for none
+gets no plan and runs exactly as before.
 """
 
 from __future__ import annotations

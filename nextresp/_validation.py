@@ -1,12 +1,12 @@
 """An ``InputPlan`` executed on a request: typed values in, or the problem out.
 
 The checks run in the order of the statuses they answer, so that the answer names
-the first thing wrong: a route parameter that does not convert is 404 (the URL
-names nothing), a body that is not JSON by its ``Content-Type`` 415, a body over
-the limit 413, bytes that are not JSON (or hold NaN, Infinity or 1e999) 400, and a
-body or query that does not fit its model 422 (or the ``validation_status``
-chosen), with every error at once. 405 and CORS preflights come before all of
-these, in the fold. No error holds a submitted value.
+the first thing wrong: a route parameter that does not convert is 404 (the URL names
+nothing), a body that is not JSON by its ``Content-Type`` 415, a body over the limit
+413, bytes that are not JSON (or hold NaN, Infinity or 1e999) 400, and a body, query
+or headers that do not fit their model 422 (or the ``validation_status`` chosen),
+with every error at once. 405 and CORS preflights come before all of these, in the
+fold. No error holds a submitted value.
 """
 
 from __future__ import annotations
