@@ -114,17 +114,24 @@ class RouteTable:
         route = self._static.get(path)
         if route is not None:
             return route, {}
-        if not is_canonical(path):
-            return None
         # Every compiled pattern is "/segment" per segment, so "/" is the empty string.
-        subject = "" if path == "/" else path
+        if path == "/":
+            subject = ""
+        # PERF: is_canonical, inlined.
+        elif path[:1] != "/" or path[-1:] == "/" or "//" in path:
+            return None
+        else:
+            subject = path
         found = self._matcher.fullmatch(subject)
         if found is None:
             return None
         marker = found.lastindex
         assert marker is not None  # every alternative ends with its marker group
         route, segments, first = self._slots[marker]
-        return route, params_of(segments, found.groups()[first : marker - 1])
+        values = found.groups()[first : marker - 1]
+        if type(segments) is tuple:
+            return route, params_of(segments, values)
+        return route, dict(zip(segments, values, strict=True))  # type: ignore[arg-type]
 
     def redirect_target(self, path: str) -> str | None:
         """Return the canonical spelling of ``path``, if it differs and is served.
@@ -134,8 +141,10 @@ class RouteTable:
         redirect, answer ``path`` as it is (or 404 when `match` finds nothing). The
         target is a decoded path: percent-encode it for the ``Location`` header.
         """
+        if is_canonical(path):  # PERF: the usual 404, without canonical_path's work
+            return None
         target = canonical_path(path)
-        if target != path and self.match(target) is not None:
+        if self.match(target) is not None:
             return target
         return None
 
@@ -189,9 +198,10 @@ def _regex(segment: Segment) -> str:
     return "(?:/(.+))?"
 
 
-# A route of the combined matcher: the route, its parameters' segments, and the
-# index (from 0) in ``groups()`` of its first parameter.
-_Slot = tuple[Route, tuple[Segment, ...], int]
+# A route of the combined matcher: the route, its parameters' segments (a list of
+# their names when all are [name]), and the index (from 0) in ``groups()`` of its
+# first parameter.
+_Slot = tuple[Route, tuple[Segment, ...] | list[str], int]
 
 
 def _compile_table(dynamic: list[Route]) -> tuple[re.Pattern[str], dict[int, _Slot]]:
@@ -211,7 +221,12 @@ def _compile_table(dynamic: list[Route]) -> tuple[re.Pattern[str], dict[int, _Sl
         regex = compile_segments(route.segments)
         alternatives.append(f"(?:{regex.pattern})()")
         marker = groups + regex.groups + 1
-        slots[marker] = (route, _param_segments(route), groups)
+        segments = _param_segments(route)
+        # PERF: a route of [name] parameters only keeps their names, for one zip().
+        if all(s.kind is SegmentKind.PARAM for s in segments):
+            slots[marker] = (route, [s.name for s in segments], groups)
+        else:
+            slots[marker] = (route, segments, groups)
         groups = marker
     # With no dynamic route, a regex that matches nothing, not even "".
     pattern = "|".join(alternatives) or "(?!)"

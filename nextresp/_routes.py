@@ -87,15 +87,22 @@ class RoutesApp(OptionAttributes):
         else:
             found = self.table.match(path)
         if found is None:
-            if path is not None and self._direct_redirect:
+            location = None
+            if path is not None:
                 location = self._redirect_location(environ, raw, path)
-                if location is not None and location[:2] != "//":
+                if (
+                    location is not None
+                    and self._direct_redirect
+                    and location[:2] != "//"
+                ):
                     return self._redirect(environ, start_response, location)
-            unmatched = self._unmatched(environ, raw, path)
+            unmatched = self._unmatched(environ, path, location)
             cors = self.options.cors
             if cors is not None:
                 add_cors_headers(cors, lines_of(unmatched.headers), environ)
-            return unmatched(environ, start_response)
+            app_iter, status, headers = unmatched.get_wsgi_response(environ)
+            start_response(status, headers)
+            return app_iter
         route, params = found
         req = ApiRequest.lazy(environ)
         try:
@@ -104,12 +111,16 @@ class RoutesApp(OptionAttributes):
         finally:
             if "files" in req.__dict__:  # uploads were parsed: close their files
                 req.close()
-        return response(environ, start_response)
+        # PERF: what werkzeug's Response.__call__ does, one call fewer.
+        app_iter, status, headers = response.get_wsgi_response(environ)
+        start_response(status, headers)
+        return app_iter
 
     def _unmatched(
-        self, environ: WSGIEnvironment, raw: str, path: str | None
+        self, environ: WSGIEnvironment, path: str | None, location: str | None
     ) -> ApiResponse:
-        """Redirect a non-canonical spelling of a route with 308; else 404.
+        """Redirect a non-canonical spelling of a route with 308 (to ``location``,
+        from `_redirect_location`); else 404.
 
         A path that is not UTF-8 once percent-decoded (``%FF``) is a 400, as Next.js
         answers it: decoding it with replacement characters would let different
@@ -125,7 +136,6 @@ class RoutesApp(OptionAttributes):
                 problem_details=options.problem_details,
                 response_class=options.response_class,
             )
-        location = self._redirect_location(environ, raw, path)
         if location is None:
             return error_response(
                 404,
