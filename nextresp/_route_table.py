@@ -13,6 +13,7 @@ import enum
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: A route's parameters: ``str`` for ``[name]``, ``list[str]`` for the catch-alls.
 Params = dict[str, str | list[str]]
@@ -125,13 +126,16 @@ class RouteTable:
         found = self._matcher.fullmatch(subject)
         if found is None:
             return None
-        marker = found.lastindex
-        assert marker is not None  # every alternative ends with its marker group
-        route, segments, first = self._slots[marker]
-        values = found.groups()[first : marker - 1]
+        route, segments, groups = self._slots[found.lastindex]  # type: ignore[index]
+        # PERF: the route's own groups, not groups(), a tuple of every route's.
+        values: tuple[Any, ...] = (
+            found.group(*groups) if len(groups) > 1 else (found.group(*groups),)
+        )
         if type(segments) is tuple:
             return route, params_of(segments, values)
-        return route, dict(zip(segments, values, strict=True))  # type: ignore[arg-type]
+        # As many names as groups, by construction: zip's strict=True would cost more
+        # than the rest of this line.
+        return route, dict(zip(segments, values))  # type: ignore[arg-type]  # noqa: B905
 
     def redirect_target(self, path: str) -> str | None:
         """Return the canonical spelling of ``path``, if it differs and is served.
@@ -199,9 +203,8 @@ def _regex(segment: Segment) -> str:
 
 
 # A route of the combined matcher: the route, its parameters' segments (a list of
-# their names when all are [name]), and the index (from 0) in ``groups()`` of its
-# first parameter.
-_Slot = tuple[Route, tuple[Segment, ...] | list[str], int]
+# their names when all are [name]), and the numbers of their groups.
+_Slot = tuple[Route, tuple[Segment, ...] | list[str], tuple[int, ...]]
 
 
 def _compile_table(dynamic: list[Route]) -> tuple[re.Pattern[str], dict[int, _Slot]]:
@@ -222,11 +225,12 @@ def _compile_table(dynamic: list[Route]) -> tuple[re.Pattern[str], dict[int, _Sl
         alternatives.append(f"(?:{regex.pattern})()")
         marker = groups + regex.groups + 1
         segments = _param_segments(route)
+        numbers = tuple(range(groups + 1, marker))
         # PERF: a route of [name] parameters only keeps their names, for one zip().
         if all(s.kind is SegmentKind.PARAM for s in segments):
-            slots[marker] = (route, [s.name for s in segments], groups)
+            slots[marker] = (route, [s.name for s in segments], numbers)
         else:
-            slots[marker] = (route, segments, groups)
+            slots[marker] = (route, segments, numbers)
         groups = marker
     # With no dynamic route, a regex that matches nothing, not even "".
     pattern = "|".join(alternatives) or "(?!)"
