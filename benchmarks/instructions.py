@@ -12,7 +12,8 @@ excluded.
     python benchmarks/instructions.py seed-get   # one workload
 
 Needs ``valgrind`` (Debian's package) and the ``bench`` requirements (Falcon). Run it
-from the root of a checkout: the ``routes-*`` workloads serve ``examples/api``.
+from the root of a checkout: the ``routes-*`` workloads serve ``examples/api``, the
+``tree-*`` ones the 33-route tree of ``routes.py``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,32 @@ def _seed_request_id(peer: str) -> WSGIApp:
     return middleware.apps()["nextresp RequestId"]  # type: ignore[no-any-return]
 
 
+def _routes_tree(peer: str) -> WSGIApp:
+    """The 33-route tree of ``routes.py``, with CORS, served by ``peer``."""
+    import tempfile
+
+    from benchmarks import routes
+
+    if peer == "falcon":
+        return routes.falcon_app()
+    return routes.nextresp_tree(Path(tempfile.mkdtemp()))
+
+
+def _seed_async(peer: str) -> WSGIApp:
+    from benchmarks import peers
+
+    return peers.nextresp_peer(run="async" if peer == "nextresp" else "sleep")["/"]
+
+
+_TREE = {"nextresp": _routes_tree, "falcon": _routes_tree}
+# What a preflight adds to the request's environ.
+_PREFLIGHT = {
+    "HTTP_ORIGIN": "https://app.example.com",
+    "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "POST",
+    "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "content-type",
+}
+EXTRA_ENVIRON = {"tree-cors-preflight": _PREFLIGHT}
+
 # workload: (method, path, {peer: app factory})
 WORKLOADS: dict[str, tuple[str, str, dict[str, Callable[[str], WSGIApp]]]] = {
     "seed-get": ("GET", "/", {"nextresp": _seed, "falcon": _seed}),
@@ -77,6 +104,15 @@ WORKLOADS: dict[str, tuple[str, str, dict[str, Callable[[str], WSGIApp]]]] = {
     "routes-static": ("GET", "/api/users", {"nextresp": _examples_tree}),
     "routes-dynamic": ("GET", "/api/user/7", {"nextresp": _examples_tree}),
     "routes-404": ("GET", "/api/nothing/here", {"nextresp": _examples_tree}),
+    # "nextresp" is the async def handler, "sleep(0)" the one that awaits once.
+    "seed-get-async": ("GET", "/", {"nextresp": _seed_async, "sleep(0)": _seed_async}),
+    "tree-dynamic": ("GET", "/api/users/42/posts/7", _TREE),
+    "tree-deepest": ("GET", "/api/orgs/acme/teams/core/members/alice", _TREE),
+    "tree-static": ("GET", "/api/users", _TREE),
+    "tree-catch-all": ("GET", "/api/files/a/b/c.txt", _TREE),
+    "tree-404": ("GET", "/api/nothing/here", _TREE),
+    "tree-308": ("GET", "/api//users", _TREE),
+    "tree-cors-preflight": ("OPTIONS", "/api/users", _TREE),
 }
 
 
@@ -91,8 +127,9 @@ def child(workload: str, peer: str, count: int) -> None:
     method, path, apps = WORKLOADS[workload]
     app = apps[peer](peer)
     request = Workload(workload, method, path, 0, None, "µs", count, count)
+    extra = EXTRA_ENVIRON.get(workload, {})
     for _ in range(count):
-        body = app(environ(request), _start_response)
+        body = app({**environ(request), **extra}, _start_response)
         for _chunk in body:
             pass
         close = getattr(body, "close", None)
@@ -144,13 +181,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
-    print(f"{'workload':<18} {'peer':<10} {'instructions':>14}  ratio to Falcon")
+    print(f"{'workload':<20} {'peer':<10} {'instructions':>14}  ratio to Falcon")
     for workload in args.workloads:
         counts = {peer: per_request(workload, peer) for peer in WORKLOADS[workload][2]}
         falcon = counts.get("falcon")
         for peer, count in counts.items():
             ratio = "" if falcon is None else f"{count / falcon:.3f}"
-            print(f"{workload:<18} {peer:<10} {count:>14,.0f}  {ratio}", flush=True)
+            print(f"{workload:<20} {peer:<10} {count:>14,.0f}  {ratio}", flush=True)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ._headers import lines_of, merge_vary
 from ._response import ApiResponse
+from ._status import status_line
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -95,6 +96,8 @@ class Cors:
             )
         #: Seconds a browser may keep a preflight's answer, or None.
         self.max_age = max_age
+        # The fixed lines of a preflight's answer, by the handler's methods.
+        self._preflights: dict[tuple[str, ...] | None, _Preflight] = {}
         # Every answer to an allowed origin carries these, after its Allow-Origin.
         self._lines: list[tuple[str, str]] = []
         if credentials:
@@ -137,29 +140,52 @@ def answer_preflight(
         or "HTTP_ACCESS_CONTROL_REQUEST_METHOD" not in environ
     ):
         return None
-    res = response_class.blank().status(204)
+    # PERF: what .status(204).end() sets, directly; every line but the origin and the
+    # headers asked for is the same for each preflight, and is computed once.
+    res = response_class.blank()
+    res._status, res._status_code = _NO_CONTENT, 204
+    res._finished_by = "end"
     lines = lines_of(res.headers)
-    vary: list[str] = [] if cors.origins is None else ["Origin"]
-    if cors.allows(origin):
-        allow_origin = "*" if cors.origins is None else origin
-        lines.append(("Access-Control-Allow-Origin", allow_origin))
-        if cors.credentials:
-            lines.append(("Access-Control-Allow-Credentials", "true"))
-        allowed = cors.methods or methods or DEFAULT_METHODS
-        lines.append(("Access-Control-Allow-Methods", ", ".join(allowed)))
-        headers: str | None
-        if cors.allow_headers is None:
-            headers = _requested_headers(environ)
-            vary.append("Access-Control-Request-Headers")
-        else:
-            headers = ", ".join(cors.allow_headers)
+    if cors.origins is None or origin in cors._origins:
+        before, after = cors._preflights.get(methods) or _preflight_lines(cors, methods)
+        lines.append(("Access-Control-Allow-Origin", "*" if before[0] else origin))
+        lines.extend(before[1])
+        fixed = after[0]
+        headers = _requested_headers(environ) if fixed is None else fixed
         if headers:
             lines.append(("Access-Control-Allow-Headers", headers))
-        if cors.max_age is not None:
-            lines.append(("Access-Control-Max-Age", str(cors.max_age)))
+        lines.extend(after[1])
+    elif cors.origins is not None:
+        lines.append(("Vary", "Origin"))
+    return res
+
+
+# A preflight's lines for an allowed origin: whether Allow-Origin is "*", the lines
+# after it; then the fixed Allow-Headers (None: echo those asked for), the lines
+# after that.
+_Lines = list[tuple[str, str]]
+_Preflight = tuple[tuple[bool, _Lines], tuple[str | None, _Lines]]
+_NO_CONTENT = status_line(204)
+
+
+def _preflight_lines(cors: Cors, methods: tuple[str, ...] | None) -> _Preflight:
+    """Compute, once per ``methods``, a preflight's lines for an allowed origin."""
+    before: list[tuple[str, str]] = []
+    if cors.credentials:
+        before.append(("Access-Control-Allow-Credentials", "true"))
+    allowed = cors.methods or methods or DEFAULT_METHODS
+    before.append(("Access-Control-Allow-Methods", ", ".join(allowed)))
+    after: list[tuple[str, str]] = []
+    if cors.max_age is not None:
+        after.append(("Access-Control-Max-Age", str(cors.max_age)))
+    vary = [] if cors.origins is None else ["Origin"]
+    if cors.allow_headers is None:
+        vary.append("Access-Control-Request-Headers")
     if vary:
-        lines.append(("Vary", ", ".join(vary)))
-    return res.end()
+        after.append(("Vary", ", ".join(vary)))
+    headers = None if cors.allow_headers is None else ", ".join(cors.allow_headers)
+    found = cors._preflights[methods] = (cors.origins is None, before), (headers, after)
+    return found
 
 
 def add_cors_headers(
@@ -173,24 +199,29 @@ def add_cors_headers(
     the origin (a list of origins), it varies on ``Origin``, whatever the request's
     origin was, so that caches keep apart the answers to different pages.
     """
-    # PERF: most answers carry no such header; one pass finds out.
+    # PERF: most answers carry neither such a header nor a Vary: one pass finds out,
+    # and then nothing is filtered and Vary: Origin is appended, as merge_vary would.
+    strip = vary = False
     for name, _ in lines:
-        if name[:15].lower() == "access-control-":
-            lines[:] = [
-                line for line in lines if line[0][:15].lower() != "access-control-"
-            ]
-            break
-    origin = environ.get("HTTP_ORIGIN")
+        lower = name.lower()
+        if lower[:15] == "access-control-":
+            strip = True
+        elif lower == "vary":
+            vary = True
+    if strip:
+        lines[:] = [line for line in lines if line[0][:15].lower() != "access-control-"]
     if cors.origins is None:
         lines.append(("Access-Control-Allow-Origin", "*"))
-    elif origin is not None and origin in cors._origins:
-        lines.append(("Access-Control-Allow-Origin", origin))
-    else:
-        merge_vary(lines, "Origin")
+        lines.extend(cors._lines)
         return
-    lines.extend(cors._lines)
-    if cors.origins is not None:
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None and origin in cors._origins:
+        lines.append(("Access-Control-Allow-Origin", origin))
+        lines.extend(cors._lines)
+    if vary:
         merge_vary(lines, "Origin")
+    else:
+        lines.append(("Vary", "Origin"))
 
 
 def _requested_headers(environ: WSGIEnvironment) -> str | None:

@@ -40,8 +40,23 @@ SMALL_BODY = 64
 
 def etag_for(body: bytes) -> str:
     """Return the strong ETag of ``body``: its hex SHA-1, as werkzeug makes it."""
-    sha1 = _sha1_small if len(body) < SMALL_BODY else hashlib.sha1
-    return f'"{sha1(body).hexdigest()}"'
+    if len(body) < SMALL_BODY:
+        if type(body) is not bytes:  # a bytearray from a json_dumps of the user's
+            return f'"{_sha1_small(body).hexdigest()}"'
+        # PERF: a small body is often sent again and again (a status, a setting, a
+        # health check); looking its tag up costs a third of hashing it.
+        tag = _small_tags.get(body)
+        if tag is None:
+            if len(_small_tags) >= _SMALL_TAGS:
+                _small_tags.clear()
+            tag = _small_tags[body] = f'"{_sha1_small(body).hexdigest()}"'
+        return tag
+    return f'"{hashlib.sha1(body).hexdigest()}"'
+
+
+# The tags of the small bodies sent lately (the cache is emptied when full).
+_small_tags: dict[bytes, str] = {}
+_SMALL_TAGS = 256
 
 
 def not_modified(environ: WSGIEnvironment, lines: list[tuple[str, str]]) -> bool:

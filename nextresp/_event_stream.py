@@ -8,7 +8,6 @@ event loop. Every kind is closed when the response is.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterable, Iterable, Iterator, Mapping
@@ -122,6 +121,42 @@ class EventStream(PulledStream):
 
     kind = "an event stream"
 
+    def __iter__(self) -> Iterator[bytes]:
+        pull = self._pull
+        if type(pull) is DirectPull and not self._done and not self._chunks:
+            return self._direct(pull._iterator)
+        return self
+
+    def _direct(self, source: Iterator[Any]) -> Iterator[bytes]:
+        """Pull and encode on the server's thread, as ``__next__`` would.
+
+        PERF: with ``heartbeat=None`` nothing waits with a timeout, and one generator
+        frame that pulls and encodes costs a third of a ``__next__`` call through
+        the pull and the encoder (``benchmarks/sse.py``); the bytes are the same.
+        """
+        chunks = size = 0
+        encode = self._encode_one
+        while not self._done:
+            try:
+                item = next(source)
+                if type(item) is str and "\n" not in item and "\r" not in item:
+                    try:
+                        chunk = f"data: {item}\n\n".encode()
+                    except UnicodeEncodeError:  # encode_event words it
+                        chunk = encode(item)
+                else:
+                    chunk = encode(item)
+            except StopIteration:
+                self._done = True
+                return
+            except Exception:
+                self._done = True
+                log_cut_short(self.kind, chunks, size)
+                raise
+            chunks += 1
+            size += len(chunk)
+            yield chunk
+
     def __next__(self) -> bytes:
         if not self._opened:
             self._opened = True
@@ -148,6 +183,13 @@ class EventStream(PulledStream):
             return chunk
         chunks = [chunk]
         for extra in more:
+            # PERF: the one-line text event inline, as in _encode_one, without a call.
+            if type(extra) is str and "\n" not in extra and "\r" not in extra:
+                try:
+                    chunks.append(f"data: {extra}\n\n".encode())
+                    continue
+                except UnicodeEncodeError:  # _encode_one fails on it, below
+                    pass
             try:
                 chunks.append(self._encode_one(extra))
             except Exception as exc:  # send the good ones; fail on the next call
@@ -158,9 +200,12 @@ class EventStream(PulledStream):
     def _encode_one(self, item: Any) -> bytes:
         # PERF: the text of one line, the commonest event, skips encode_event's
         # checks, which it passes by construction.
+        # A try, not contextlib.suppress, whose object costs more than the encoding.
         if type(item) is str and "\n" not in item and "\r" not in item:
-            with contextlib.suppress(UnicodeEncodeError):  # encode_event words it
+            try:
                 return f"data: {item}\n\n".encode()
+            except UnicodeEncodeError:  # a lone surrogate: encode_event words it
+                pass
         return encode_event(item, json_dumps=self._json_dumps)
 
 

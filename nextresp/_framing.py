@@ -260,6 +260,21 @@ class FramedResponse(Response):
                 if not framing:
                     lines.append(("Content-Type", TEXT_PLAIN))
                 return body, self._status, lines[:]
+        # PERF: a 204 with no body and none of the lines finalize() or werkzeug would
+        # change (a CORS preflight's answer) goes out as it is: werkzeug would send no
+        # body for it either.
+        if (
+            self._status_code == 204
+            and type(body) is list
+            and not body
+            and not self._on_close
+            and self._file is None
+            and self._on_finalize is None
+            and "HTTP_IF_NONE_MATCH" not in environ
+        ):
+            lines = self.headers._list
+            if _bare(lines):
+                return body, self._status, lines[:]
         self.finalize(environ)
         body = self.response
         if (
@@ -292,3 +307,15 @@ def _framing(lines: list[tuple[str, str]]) -> bool | None:
         elif lower == "location" or lower == "content-location":
             return None
     return has_type if has_length else None
+
+
+def _bare(lines: list[tuple[str, str]]) -> bool:
+    """Tell whether ``lines`` have none of the headers that frame or locate a body."""
+    for name, _value in lines:
+        lower = name.lower()
+        if lower in _FRAMING:
+            return False
+    return True
+
+
+_FRAMING = frozenset({"content-type", "content-length", "location", "content-location"})

@@ -263,11 +263,13 @@ class CorsHandler(ApiHandler):
         environ = req.environ
         options = self.options
         cors: Cors = options.cors  # type: ignore[assignment]  # handler_for's choice
-        preflight = answer_preflight(
-            cors, environ, self.methods, options.response_class
-        )
-        if preflight is not None:
-            return preflight
+        # PERF: only an OPTIONS request can be a preflight; the others skip the call.
+        if req.method == "OPTIONS":
+            preflight = answer_preflight(
+                cors, environ, self.methods, options.response_class
+            )
+            if preflight is not None:
+                return preflight
         response = super()._respond(req, route_params)
         add_cors_headers(cors, lines_of(response.headers), environ)
         return response

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
 
@@ -14,6 +13,7 @@ from werkzeug.wsgi import LimitedStream
 
 from ._errors import ApiError
 from ._json_depth import MAX_JSON_DEPTH, may_nest_too_deeply, nested_deeper
+from ._json_read import loads
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIEnvironment
@@ -196,9 +196,7 @@ class ApiRequest(Request):
             return None
         if self.is_json:
             try:
-                value = json.loads(
-                    data, parse_constant=_refuse_constant, parse_float=_finite_float
-                )
+                value = loads(data)
             except ValueError:  # UnicodeDecodeError is a ValueError too
                 raise ApiError(400, "Invalid JSON") from None
             except RecursionError:
@@ -293,25 +291,6 @@ class _CutAtTheLimit(LimitedStream):
 def _too_large(limit: int | None) -> ApiError:
     """The answer to a body over ``limit`` bytes, however it was read."""
     return ApiError(413, f"Request body exceeds the limit of {limit} bytes")
-
-
-def _refuse_constant(name: str) -> object:
-    """Refuse ``NaN``, ``Infinity`` and ``-Infinity``, which Python's parser accepts
-    and RFC 8259 does not: such a value could not even be echoed back as JSON."""
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _finite_float(text: str) -> float:
-    """Parse a JSON number with a fraction or exponent, refusing one beyond the
-    largest float (``1e999``), which would otherwise become an infinity.
-
-    PERF: the parser calls it for numbers with a fraction or exponent only; it
-    costs a tenth of the parse of a body full of them (integers are not affected).
-    """
-    value = float(text)
-    if value - value != 0.0:  # infinities give NaN
-        raise ValueError(f"{text} is beyond the range of a float")
-    return value
 
 
 _api_classes: dict[type[Request], type[ApiRequest]] = {Request: ApiRequest}

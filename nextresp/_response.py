@@ -99,7 +99,11 @@ class ApiResponse(DeliveryHelpers):
     def _set_status(self, code: object) -> Self:
         if self._finished_by is not None:
             self._check_open("status")
-        checked = check_status(code, 200, 599, "status")
+        # PERF: an int in range, the usual call, skips check_status's call.
+        if type(code) is int and 200 <= code <= 599:
+            checked = code
+        else:
+            checked = check_status(code, 200, 599, "status")
         self._status = _status_lines.get(checked) or status_line(checked)
         self._status_code = checked
         return self

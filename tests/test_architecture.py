@@ -24,6 +24,7 @@ FLOORS = [
     "_headers",
     "_json",
     "_json_depth",
+    "_json_read",
     "_cookies",
     "_etag",
     "_redirects",

@@ -319,6 +319,29 @@ def test_etags_of_small_and_large_bodies_are_werkzeugs(size: int) -> None:
     assert etag_for(body) == quote_etag(generate_etag(body))
 
 
+def test_a_small_body_sent_again_gets_the_same_tag_from_the_cache() -> None:
+    from nextresp import _etag
+
+    body = b'{"again":true}'
+    first = etag_for(body)
+    assert _etag._small_tags[body] == first
+    assert etag_for(bytes(bytearray(body))) == first == quote_etag(generate_etag(body))
+
+
+def test_the_small_tags_cache_is_emptied_when_full() -> None:
+    from nextresp import _etag
+
+    for n in range(_etag._SMALL_TAGS + 1):
+        etag_for(b"%d" % n)
+    assert len(_etag._small_tags) <= _etag._SMALL_TAGS
+    assert etag_for(b"0") == quote_etag(generate_etag(b"0"))
+
+
+def test_a_small_bytearray_is_tagged_without_the_cache() -> None:
+    body = bytearray(b"not hashable")
+    assert etag_for(body) == quote_etag(generate_etag(bytes(body)))  # type: ignore[arg-type]
+
+
 def test_etags_without_cpythons_own_sha1_are_the_same() -> None:
     import subprocess
     import sys
