@@ -138,6 +138,8 @@ class PydanticAdapter:
 
         self._error = ValidationError
         self._unions: bool | None = None
+        self._model = model
+        self._adapter: Any = None
         if isinstance(model, type) and issubclass(model, BaseModel):
             self._json: Any = model.model_validate_json
             self._python: Any = model.model_validate
@@ -147,6 +149,19 @@ class PydanticAdapter:
             self._json = adapter.validate_json
             self._python = adapter.validate_python
             self._schema = adapter.json_schema
+
+    def dump(self, value: Any, /) -> Any:
+        """Return ``value`` as data ``json`` can encode: a returned model sent."""
+        if self._adapter is None:
+            from pydantic import TypeAdapter
+
+            self._adapter = TypeAdapter(self._model)
+        return self._adapter.dump_python(value, mode="json")
+
+    def json_schema(self, ref_template: str) -> dict[str, Any]:
+        """Return the type's JSON Schema, its named parts under ``$defs``."""
+        schema: dict[str, Any] = self._schema(ref_template=ref_template)
+        return schema
 
     def decode_json(self, data: bytes, /) -> Any:
         try:
@@ -236,6 +251,8 @@ class MsgspecAdapter:
         self._decode = msgspec.json.Decoder(model).decode
         self._any = msgspec.json.Decoder().decode
         self._convert = msgspec.convert
+        self._builtins = msgspec.to_builtins
+        self._components = msgspec.json.schema_components
         self._invalid = msgspec.ValidationError
         self._malformed = msgspec.DecodeError
 
@@ -277,6 +294,17 @@ class MsgspecAdapter:
             raise MalformedInput(TOO_DEEP) from None
         if may_nest_too_deeply(data) and nested_deeper(value):
             raise MalformedInput(TOO_DEEP)
+
+    def dump(self, value: Any, /) -> Any:
+        """Return ``value`` as data ``json`` can encode: a returned struct sent."""
+        return self._builtins(value)
+
+    def json_schema(self, ref_template: str) -> dict[str, Any]:
+        """Return the type's JSON Schema, its named parts under ``$defs``."""
+        (schema,), defs = self._components((self._model,), ref_template=ref_template)
+        if defs:
+            schema = {**schema, "$defs": defs}
+        return dict(schema)
 
     def convert(self, values: Mapping[str, Any], /) -> Any:
         try:

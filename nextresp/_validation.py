@@ -12,6 +12,7 @@ these, in the fold. No error holds a submitted value.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -52,6 +53,37 @@ def typed(
     return func if status == 422 else with_status(func, status)
 
 
+#: Where a wrapper made by ``with_input`` keeps its plan, for the OpenAPI document.
+PLAN_ATTRIBUTE = "__nextresp_plan__"
+
+
+def _sending(func: Callable[..., object], plan: InputPlan) -> Callable[..., object]:
+    """Return ``func`` wrapped to send the value it returns as JSON (``-> Todo``).
+
+    Only a handler annotated with a returned type gets this wrapper; any other
+    keeps refusing a returned value, in the fold.
+    """
+    dump = getattr(plan.returns_adapter, "dump", None) or (lambda value: value)
+
+    if inspect.iscoroutinefunction(inspect.unwrap(func)):
+
+        async def send_async(req: Request, res: Any, **route_params: Any) -> object:
+            value = await func(req, res, **route_params)  # type: ignore[misc]
+            if value is None or value is res:
+                return value
+            return res.json(dump(value))
+
+        return send_async
+
+    def send(req: Request, res: Any, **route_params: Any) -> object:
+        value = func(req, res, **route_params)
+        if value is None or value is res:
+            return value
+        return res.json(dump(value))
+
+    return send
+
+
 def with_input(
     func: Callable[..., object], plan: InputPlan, status: int
 ) -> Callable[..., object]:
@@ -62,8 +94,11 @@ def with_input(
     """
     body, query, params = plan.body, plan.query, plan.params
     default, lists = plan.body_default, plan.query_lists
+    original = func
+    if plan.returns is not None:
+        func = _sending(func, plan)
 
-    @functools.wraps(func)
+    @functools.wraps(original)
     def call(req: Request, res: Any, **route_params: Any) -> object:
         if status != 422:
             setattr(req, STATUS_ATTRIBUTE, status)
@@ -86,7 +121,8 @@ def with_input(
             raise validation_error(status, body_errors, query_errors)
         return func(req, res, **route_params)
 
-    return _named_like(call, func)
+    setattr(call, PLAN_ATTRIBUTE, plan)
+    return _named_like(call, original)
 
 
 def with_status(func: Callable[..., object], status: int) -> Callable[..., object]:
