@@ -6,21 +6,25 @@ import dataclasses
 import hashlib
 import importlib.util
 import inspect
+import json
 import os
 import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import quote
 
-from ._cors import add_cors_headers
+from ._cors import add_cors_headers, answer_preflight
 from ._errors import error_response
 from ._handler import ApiHandler, handler_for
 from ._headers import lines_of
+from ._method_guard import answer_options
 from ._methods import METHODS, methods_handler
 from ._middleware import Middleware, check_middleware
+from ._openapi import document
+from ._openapi_source import SourceHints, hints_of
 from ._options import ApiOptions, OptionAttributes, OptionKeywords, options_of
 from ._request import ApiRequest
 from ._response import ApiResponse
@@ -37,6 +41,7 @@ _QUERY_SAFE = _PATH_SAFE + "?%"
 _NOT_IN_NAME = re.compile(r"\W", re.ASCII)
 # The arguments a handler already takes: a parameter of that name cannot reach it.
 _TAKEN = frozenset({"req", "res", "body", "query"})
+_DOCUMENT_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class RoutesApp(OptionAttributes):
@@ -52,6 +57,9 @@ class RoutesApp(OptionAttributes):
         table: RouteTable,
         handlers: dict[Route, ApiHandler],
         options: ApiOptions,
+        *,
+        hints: dict[Route, dict[str, SourceHints]] | None = None,
+        openapi: str | None = None,
     ) -> None:
         #: The routes, in the order they are tried.
         self.table = table
@@ -60,6 +68,22 @@ class RoutesApp(OptionAttributes):
         #: The tree's options: those of its files' handlers, and of the 404 and 308
         #: answers (``problem_details``, ``response_class``, ``cors``).
         self.options = options
+        #: What each route file's source shows of its functions' answers.
+        self.hints = {} if hints is None else hints
+        #: The path the OpenAPI document is served at, or None.
+        self.openapi_path = openapi
+        self._openapi_body: bytes | None = None
+
+    def openapi(self, *, title: str = "API", version: str = "0.1.0") -> dict[str, Any]:
+        """Return the tree's OpenAPI 3.1 document; see :func:`openapi`."""
+        return document(
+            (
+                (route, self.handlers[route], self.hints.get(route, {}))
+                for route in self.table.routes
+            ),
+            title=title,
+            version=version,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -77,6 +101,8 @@ class RoutesApp(OptionAttributes):
         except UnicodeDecodeError:  # two spellings must never name one route
             found, path = None, None
         else:
+            if path == self.openapi_path:
+                return self._serve_openapi(environ)(environ, start_response)
             found = self.table.match(path)
         if found is None:
             unmatched = self._unmatched(environ, raw, path)
@@ -92,6 +118,37 @@ class RoutesApp(OptionAttributes):
             if "files" in req.__dict__:  # uploads were parsed: close their files
                 req.close()
         return response(environ, start_response)
+
+    def _serve_openapi(self, environ: WSGIEnvironment) -> ApiResponse:
+        """Answer a request for the document: JSON with an ``ETag``, CORS as all."""
+        options = self.options
+        if options.cors is not None:
+            preflight = answer_preflight(
+                options.cors, environ, _DOCUMENT_METHODS, options.response_class
+            )
+            if preflight is not None:
+                return preflight
+        method = environ.get("REQUEST_METHOD")
+        res = options.response_class.blank()
+        if method in ("GET", "HEAD"):
+            if self._openapi_body is None:
+                self._openapi_body = json.dumps(self.openapi()).encode()
+            res.set_header("Content-Type", "application/json")
+            res.send(self._openapi_body)
+        elif method == "OPTIONS":
+            answer_options(res, _DOCUMENT_METHODS)
+        else:
+            res = error_response(
+                405,
+                None,
+                [("Allow", "GET, HEAD, OPTIONS")],
+                environ,
+                problem_details=options.problem_details,
+                response_class=options.response_class,
+            )
+        if options.cors is not None:
+            add_cors_headers(options.cors, lines_of(res.headers), environ)
+        return res
 
     def _unmatched(
         self, environ: WSGIEnvironment, raw: str, path: str | None
@@ -136,6 +193,7 @@ def routes(
     directory: str | os.PathLike[str],
     *,
     prefix: str | None = None,
+    openapi: str | None = None,
     options: ApiOptions | None = None,
     **keywords: Unpack[OptionKeywords],
 ) -> RoutesApp:
@@ -155,13 +213,19 @@ def routes(
     named ``middleware``) applies to every route in that folder and below, the
     outermost folder's first, inside the middleware of ``use=``.
 
+    ``openapi="/api/openapi.json"`` serves the tree's OpenAPI document at that
+    path (see :func:`openapi`), with an ``ETag`` and the tree's CORS headers.
+
     Raises ``ValueError`` naming the file for a tree Next.js would refuse, and for
     a file that answers no request or answers it twice; ``ImportError`` naming the
     file, chained to the original error, for a file that fails to import.
     """
     checked = options_of(options, keywords, "routes")
     table = scan(directory, prefix=prefix)
+    if openapi is not None:
+        _check_openapi_path(openapi, table)
     handlers: dict[Route, ApiHandler] = {}
+    hints: dict[Route, dict[str, SourceHints]] = {}
     loaded: dict[Path, tuple[Middleware, ...]] = {}
     for route in table.routes:
         display = _display(table, route)
@@ -186,8 +250,30 @@ def routes(
         if handler._chain is not None and handler.route is None:
             handler.route = route.pattern  # AccessLog's name for the route
         handlers[route] = handler
+        # Read once, here: the document is then assembled without reading a file.
+        hints[route] = hints_of(route.file)
         _check_parameters(module, display, route.params)
-    return RoutesApp(table, handlers, checked)
+    return RoutesApp(table, handlers, checked, hints=hints, openapi=openapi)
+
+
+def _check_openapi_path(path: object, table: RouteTable) -> None:
+    """Refuse an ``openapi=`` that is not a canonical path, or that a route serves."""
+    if not isinstance(path, str):
+        raise TypeError(
+            "routes option openapi must be the path to serve the document at, as in"
+            f" openapi='/api/openapi.json', not {path!r}"
+        )
+    if not path.startswith("/") or canonical_path(path) != path:
+        raise ValueError(
+            "routes option openapi must be a path starting with / and without"
+            f" empty segments or a trailing slash, as '/api/openapi.json', not {path!r}"
+        )
+    found = table.match(path)
+    if found is not None:
+        raise ValueError(
+            f"routes option openapi is {path!r}, which the route {found[0].pattern}"
+            " serves already; choose another path"
+        )
 
 
 def _middleware_of(file: Path, display: str) -> tuple[Middleware, ...]:

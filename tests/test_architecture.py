@@ -46,6 +46,8 @@ FLOORS = [
     # typed input: schema adapters, a signature's plan, the plan run on a request
     "_schemas",
     "_schema_libs",
+    "_openapi_source",
+    "_openapi_schemas",
     "_input_plan",
     "_validation",
     "_request",
@@ -62,7 +64,9 @@ FLOORS = [
     "_hosts",
     "_handler",
     "_methods",
+    "_openapi",
     "_routes",
+    "_openapi_entry",
     "_serve",
     "_dev",
     "_cli",
