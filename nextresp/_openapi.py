@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,18 +28,12 @@ from ._validation import PLAN_ATTRIBUTE, VALIDATION_TITLE, VALIDATION_TYPE
 
 #: The methods a handler without ``methods=`` is documented under.
 ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
-_PARAMETER_SCHEMAS: dict[Any, dict[str, Any]] = {
-    int: {"type": "integer"},
-    float: {"type": "number"},
-    str: {"type": "string"},
-    "uuid": {"type": "string", "format": "uuid"},
-    list: {"type": "string"},
-}
 _SCHEMA_OF_CONVERTER = {
-    converter: _PARAMETER_SCHEMAS.get(annotation, _PARAMETER_SCHEMAS["uuid"])
-    if annotation is not list[str]
-    else _PARAMETER_SCHEMAS[list]
-    for annotation, converter in _CONVERTERS.items()
+    _CONVERTERS[int]: {"type": "integer"},
+    _CONVERTERS[float]: {"type": "number"},
+    _CONVERTERS[uuid.UUID]: {"type": "string", "format": "uuid"},
+    _CONVERTERS[str]: {"type": "string"},
+    _CONVERTERS[list[str]]: {"type": "string"},
 }
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 PROBLEM = "application/problem+json"
@@ -97,10 +92,10 @@ class _Builder:
         self.owners: dict[str, object] = dict(PROBLEM_SCHEMAS)
         self.operation_ids: set[str] = set()
 
-    def schema(self, model: Any) -> dict[str, Any]:
+    def schema(self, model: Any, *, output: bool = False) -> dict[str, Any]:
         if model is None:
             return {}
-        return merge(schema_of(model), self.components, self.owners)
+        return merge(schema_of(model, output=output), self.components, self.owners)
 
     def operation_id(self, method: str, path: str) -> str:
         base = "_".join([method.lower(), *_WORDS.findall(path)]) or method.lower()
@@ -230,14 +225,14 @@ def _path_parameter(segment: Any, converter: Any) -> dict[str, Any]:
     }
     if segment.kind is not SegmentKind.PARAM:
         parameter["description"] = (
-            f"A {segment.kind.value}: one or more path segments, joined by /"
+            f"{segment.kind.value.capitalize()}: one or more path segments, joined by /"
         )
     return parameter
 
 
 def _query_parameters(builder: _Builder, model: Any) -> list[dict[str, Any]]:
     """Return one query parameter per field of the query's model."""
-    schema = builder.schema(model)
+    schema = builder.schema(model, output=True)  # defaults kept: inline
     ref = schema.get("$ref", "")
     if ref.startswith(COMPONENTS):
         schema = builder.components.get(ref[len(COMPONENTS) :], schema)
@@ -265,11 +260,11 @@ def _responses(
         for status, model in options.responses.items():
             answer: dict[str, Any] = {"description": reason_phrase(status)}
             if model is not None:
-                content = {"schema": builder.schema(model)}
+                content = {"schema": builder.schema(model, output=True)}
                 answer["content"] = {"application/json": content}
             responses[str(status)] = answer
     elif plan is not None and plan.returns is not None:
-        content = {"schema": builder.schema(plan.returns)}
+        content = {"schema": builder.schema(plan.returns, output=True)}
         responses["200"] = {
             "description": "OK",
             "content": {"application/json": content},
@@ -277,6 +272,12 @@ def _responses(
     elif source.stream is not None:
         stream = {"schema": {"type": "string"}}
         responses["200"] = {"description": "OK", "content": {source.stream: stream}}
+    elif source.statuses:
+        for status in source.statuses:
+            answer = {"description": reason_phrase(status)}
+            if status not in (204, 205):
+                answer["content"] = {"application/json": {}}
+            responses[str(status)] = answer
     else:
         responses["200"] = {"description": "OK", "content": {"application/json": {}}}
     problems: dict[int, list[str]] = {}

@@ -1,8 +1,10 @@
 """What a route file's source says about its answers, read once with ``ast``.
 
 A method function that calls ``res.sse(...)`` answers ``text/event-stream``, one
-that calls ``res.ndjson(...)`` ``application/x-ndjson``, and one that raises
-``ApiError(404, ...)`` with a literal status may answer that problem. The OpenAPI
+that calls ``res.ndjson(...)`` ``application/x-ndjson``, one that calls
+``res.status(201)`` with a literal success status answers with it, and one that
+raises ``ApiError(404, ...)`` (any class called with a literal status from 400 to
+599) may answer that problem. The OpenAPI
 document says so without an annotation; the handler's own declaration
 (``responses=``) overrides the guess.
 """
@@ -19,7 +21,6 @@ STREAMS = {
     "ndjson": "application/x-ndjson",
     "ai_stream": "text/event-stream",
 }
-_RAISED = frozenset({"ApiError", "HTTPException"})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -28,8 +29,10 @@ class SourceHints:
 
     #: The media type of the stream the function sends, or None.
     stream: str | None = None
-    #: The statuses of the ``ApiError``\\ s it raises with a literal status.
+    #: The statuses of the problems it raises with a literal status.
     raises: tuple[int, ...] = ()
+    #: The success statuses it sets with ``res.status(201)``, a literal.
+    statuses: tuple[int, ...] = ()
 
 
 NO_HINTS = SourceHints()
@@ -57,30 +60,27 @@ def hints_of(file: Path) -> dict[str, SourceHints]:
 def _hints_in(function: ast.FunctionDef | ast.AsyncFunctionDef) -> SourceHints:
     stream = None
     raised: set[int] = set()
+    statuses: set[int] = set()
     for node in ast.walk(function):
-        if isinstance(node, ast.Call):
-            callee = node.func
-            if (
-                stream is None
-                and isinstance(callee, ast.Attribute)
-                and callee.attr in STREAMS
-            ):
-                stream = STREAMS[callee.attr]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+            if stream is None and name in STREAMS:
+                stream = STREAMS[name]
+            elif name == "status":
+                status = _literal_status(node, 200, 299)
+                if status is not None:
+                    statuses.add(status)
         elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-            status = _literal_status(node.exc)
+            status = _literal_status(node.exc, 400, 599)
             if status is not None:
                 raised.add(status)
-    return SourceHints(stream, tuple(sorted(raised)))
+    return SourceHints(stream, tuple(sorted(raised)), tuple(sorted(statuses)))
 
 
-def _literal_status(call: ast.Call) -> int | None:
-    """Return the status of ``ApiError(404, ...)``, or None for any other call."""
-    callee = call.func
-    name = (
-        callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
-    )
-    if name not in _RAISED or not call.args:
+def _literal_status(call: ast.Call, low: int, high: int) -> int | None:
+    """Return the literal status a call starts with (``ApiError(404, ...)``)."""
+    if not call.args:
         return None
     first = call.args[0]
     value = first.value if isinstance(first, ast.Constant) else None
-    return value if type(value) is int and 400 <= value <= 599 else None
+    return value if type(value) is int and low <= value <= high else None

@@ -158,9 +158,11 @@ class PydanticAdapter:
             self._adapter = TypeAdapter(self._model)
         return self._adapter.dump_python(value, mode="json")
 
-    def json_schema(self, ref_template: str) -> dict[str, Any]:
-        """Return the type's JSON Schema, its named parts under ``$defs``."""
-        schema: dict[str, Any] = self._schema(ref_template=ref_template)
+    def json_schema(self, ref_template: str, output: bool = False) -> dict[str, Any]:
+        """Return the type's JSON Schema, its named parts under ``$defs``: as a
+        request must send it, or as a response holds it (``output``)."""
+        mode = "serialization" if output else "validation"
+        schema: dict[str, Any] = self._schema(ref_template=ref_template, mode=mode)
         return schema
 
     def decode_json(self, data: bytes, /) -> Any:
@@ -299,7 +301,7 @@ class MsgspecAdapter:
         """Return ``value`` as data ``json`` can encode: a returned struct sent."""
         return self._builtins(value)
 
-    def json_schema(self, ref_template: str) -> dict[str, Any]:
+    def json_schema(self, ref_template: str, output: bool = False) -> dict[str, Any]:
         """Return the type's JSON Schema, its named parts under ``$defs``."""
         (schema,), defs = self._components((self._model,), ref_template=ref_template)
         if defs:
