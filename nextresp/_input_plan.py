@@ -189,6 +189,8 @@ def _returned(
             annotation = eval(annotation, dict(namespace))
         except Exception:  # a TYPE_CHECKING-only name: nothing to send
             return {}
+        if isinstance(annotation, str):  # quoted twice: nothing resolved
+            return {}
     origin = typing.get_origin(annotation) or annotation
     if annotation in _NOT_RETURNED or (
         isinstance(origin, type) and (_is_response(origin) or _is_awaitable(origin))
