@@ -20,7 +20,7 @@ from typing import Any
 from ._handler import ApiHandler
 from ._input_plan import _CONVERTERS, NO_DEFAULT, InputPlan
 from ._methods import MethodDispatch
-from ._openapi_schemas import COMPONENTS, merge, schema_of
+from ._openapi_schemas import COMPONENTS, merge, prepare, schema_of
 from ._openapi_source import NO_HINTS, SourceHints
 from ._route_table import Route, SegmentKind
 from ._status import reason_phrase
@@ -142,6 +142,24 @@ def document(
     # One copy: the cached schemas stay the cache's, whatever the caller does.
     copied: dict[str, Any] = json.loads(json.dumps(doc))
     return copied
+
+
+def prepare_schemas(handlers: Iterable[ApiHandler]) -> None:
+    """Make the schemas of every type the handlers read or send, in one pass.
+
+    ``routes()`` calls this as the tree loads: the document is then assembled
+    from schemas already made (see ``_openapi_schemas.prepare``).
+    """
+    wanted: list[tuple[Any, bool]] = []
+    for handler in handlers:
+        wanted.extend((model, True) for model in handler.options.responses.values())
+        for _, func in _functions_of(handler):
+            plan: InputPlan | None = getattr(func, PLAN_ATTRIBUTE, None)
+            if plan is not None:
+                wanted.append((plan.body_type, False))
+                wanted.append((plan.query_type, True))
+                wanted.append((plan.returns, True))
+    prepare((model, output) for model, output in wanted if model is not None)
 
 
 def _paths_of(route: Route) -> list[tuple[str, int]]:

@@ -13,7 +13,7 @@ component that changes so is named apart: ``TodoInput`` beside ``Todo``.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
 from ._schema_libs import MsgspecAdapter, PydanticAdapter, adapter_for
@@ -37,28 +37,133 @@ def schema_of(model: Any, *, output: bool) -> Schema:
     a component itself, named after the class, and the schema is its ``$ref``.
     A type no schema library writes is ``{}``: any JSON.
     """
+    key = (model, output)
     try:
-        return _cached(model, output)
+        found = _kept.get(key)
     except TypeError:  # an unhashable annotation: made each time
         return _made(model, output)
+    if found is None:
+        found = _kept[key] = _made(model, output)
+    return found
 
 
-@lru_cache(maxsize=4096)
-def _cached(model: Any, output: bool) -> Schema:
-    return _made(model, output)
+#: The schemas made, by type and direction; types live as long as their modules.
+_kept: dict[tuple[Any, bool], Schema] = {}
+
+
+def prepare(models: Iterable[tuple[Any, bool]]) -> None:
+    """Make the schemas of ``models`` (each with its direction) in one pass.
+
+    PERF: pydantic writes many types' schemas in one generator pass (its
+    ``generate_definitions``) three times faster than one call per type, and
+    the nested models they share only once. ``routes()`` calls this as the
+    tree loads, so that the first document costs no more than the next. Types
+    of other libraries, and any the pass cannot write, are made one at a time
+    when the document asks for them.
+    """
+    wanted: dict[tuple[Any, bool], None] = {}
+    for model, output in models:
+        try:
+            if (model, output) not in _kept:
+                wanted[model, output] = None
+        except TypeError:  # unhashable: made when asked
+            continue
+    for output in (False, True):
+        batch = [m for m, out in wanted if out is output]
+        inputs = []
+        for index, model in enumerate(batch):
+            try:
+                adapter = adapter_for(model)
+            except TypeError:
+                continue
+            if isinstance(adapter, PydanticAdapter):
+                mode = "serialization" if output else "validation"
+                inputs.append((index, mode, adapter.core_schema()))
+        if not inputs:
+            continue
+        try:
+            from pydantic.json_schema import GenerateJsonSchema
+
+            generator = GenerateJsonSchema(ref_template=COMPONENTS + "{model}")
+            written, definitions = generator.generate_definitions(inputs)  # type: ignore[arg-type]
+        except Exception:  # one type it cannot write: each made alone, later
+            continue
+        written, named = _short_names(dict(written), dict(definitions))
+        for (index, _), schema in written.items():
+            defs = _referenced(schema, named)
+            made = (schema, defs) if output else _as_input(schema, defs)
+            _kept[batch[index], output] = made
+
+
+def _short_names(
+    written: dict[Any, Any], definitions: dict[Any, Any]
+) -> tuple[dict[Any, Any], dict[str, dict[str, Any]]]:
+    """Name each definition after its class, as a schema made alone names it.
+
+    pydantic names two classes of one name after their modules, and a route
+    file's module name holds a hash of its absolute path: a document must not
+    change with the directory it is made in. The second ``Item`` is ``Item2``.
+    """
+    renamed: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in definitions:
+        short = str(name).rpartition("__")[2] or str(name)
+        chosen, number = short, 2
+        while chosen in taken:
+            chosen, number = f"{short}{number}", number + 1
+        taken.add(chosen)
+        if chosen != name:
+            renamed[COMPONENTS + str(name)] = COMPONENTS + chosen
+    if not renamed:
+        return written, definitions
+    named = {
+        renamed.get(COMPONENTS + str(name), COMPONENTS + str(name))[
+            len(COMPONENTS) :
+        ]: _renamed(body, renamed)
+        for name, body in definitions.items()
+    }
+    return {key: _renamed(schema, renamed) for key, schema in written.items()}, named
+
+
+def _referenced(
+    schema: dict[str, Any], definitions: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Return the definitions ``schema`` references, directly or through others."""
+    found: dict[str, dict[str, Any]] = {}
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(COMPONENTS):
+                name = ref[len(COMPONENTS) :]
+                if name not in found and name in definitions:
+                    found[name] = definitions[name]
+                    pending.append(definitions[name])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
 
 
 def _made(model: Any, output: bool) -> Schema:
-    adapter = adapter_for(model)
+    try:
+        adapter = adapter_for(model)
+    except TypeError as exc:
+        return {"description": str(exc)}, {}
     template = _TEMPLATES.get(type(adapter))
     write = getattr(adapter, "json_schema", None)
     if write is None:
         return {}, {}
     ref_template = template or COMPONENTS + "{model}"
     try:
-        written = write(ref_template, output)
-    except TypeError:  # a registered adapter's json_schema(ref_template)
-        written = write(ref_template)
+        try:
+            written = write(ref_template, output)
+        except TypeError:  # a registered adapter's json_schema(ref_template)
+            written = write(ref_template)
+    except Exception as exc:  # a type the library validates but cannot describe
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return {"description": f"No JSON Schema: {reason}"}, {}
     schema = dict(written)
     defs: dict[str, dict[str, Any]] = schema.pop("$defs", {})
     name = getattr(model, "__name__", None)

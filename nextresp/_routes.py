@@ -23,7 +23,7 @@ from ._headers import lines_of
 from ._method_guard import answer_options
 from ._methods import METHODS, methods_handler
 from ._middleware import Middleware, check_middleware
-from ._openapi import document
+from ._openapi import document, prepare_schemas
 from ._openapi_source import SourceHints, hints_of
 from ._options import ApiOptions, OptionAttributes, OptionKeywords, options_of
 from ._request import ApiRequest
@@ -253,6 +253,7 @@ def routes(
         # Read once, here: the document is then assembled without reading a file.
         hints[route] = hints_of(route.file)
         _check_parameters(module, display, route.params)
+    prepare_schemas(handlers.values())
     return RoutesApp(table, handlers, checked, hints=hints, openapi=openapi)
 
 

@@ -153,10 +153,16 @@ class PydanticAdapter:
     def dump(self, value: Any, /) -> Any:
         """Return ``value`` as data ``json`` can encode: a returned model sent."""
         if self._adapter is None:
+            self.core_schema()
+        return self._adapter.dump_python(value, mode="json")
+
+    def core_schema(self) -> Any:
+        """Return pydantic's core schema of the type, its JSON Schema's source."""
+        if self._adapter is None:
             from pydantic import TypeAdapter
 
             self._adapter = TypeAdapter(self._model)
-        return self._adapter.dump_python(value, mode="json")
+        return self._adapter.core_schema
 
     def json_schema(self, ref_template: str, output: bool = False) -> dict[str, Any]:
         """Return the type's JSON Schema, its named parts under ``$defs``: as a

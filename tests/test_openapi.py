@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -458,3 +459,19 @@ def test_each_call_returns_a_new_dict(doc: dict[str, Any]) -> None:
     again = nextresp.openapi(TREE, title="Todos", version="2.1.0")
     again["components"]["schemas"]["Todo"]["required"].append("x")
     assert nextresp.openapi(TREE, title="Todos", version="2.1.0") == doc
+
+
+def test_the_document_does_not_depend_on_where_the_tree_is(tmp_path: Path) -> None:
+    documents = []
+    for place in ("one", "two"):
+        (tmp_path / place / "api").mkdir(parents=True)
+        for name, field in (("a", "x: int"), ("b", "y: str")):
+            (tmp_path / place / "api" / f"{name}.py").write_text(
+                "import pydantic\n"
+                f"class Item(pydantic.BaseModel):\n    {field}\n"
+                "def POST(req, res, body: Item) -> Item: ...\n"
+            )
+        documents.append(json.dumps(nextresp.openapi(tmp_path / place / "api")))
+    assert documents[0] == documents[1]
+    assert '"Item2"' in documents[0]
+    assert "nextresp_route" not in documents[0]
