@@ -74,11 +74,11 @@ def prepare(models: Iterable[tuple[Any, bool]]) -> None:
         for index, model in enumerate(batch):
             try:
                 adapter = adapter_for(model)
-            except TypeError:
+                if isinstance(adapter, PydanticAdapter):
+                    mode = "serialization" if output else "validation"
+                    inputs.append((index, mode, adapter.core_schema()))
+            except Exception:  # made alone when asked, where its error shows
                 continue
-            if isinstance(adapter, PydanticAdapter):
-                mode = "serialization" if output else "validation"
-                inputs.append((index, mode, adapter.core_schema()))
         if not inputs:
             continue
         try:
