@@ -475,3 +475,26 @@ def test_the_document_does_not_depend_on_where_the_tree_is(tmp_path: Path) -> No
     assert documents[0] == documents[1]
     assert '"Item2"' in documents[0]
     assert "nextresp_route" not in documents[0]
+
+
+def test_a_type_without_a_json_schema_is_described_and_the_tree_still_loads(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "job.py").write_text(
+        "from collections.abc import Callable\nimport pydantic\n"
+        "class Job(pydantic.BaseModel):\n"
+        "    run: Callable[[], int] | None = None\n    name: str\n"
+        "def POST(req, res, body: Job) -> Job:\n    return body\n"
+    )
+    document = nextresp.openapi(routes(tmp_path / "api"))
+    validate(document)
+    described = {
+        "description": "No JSON Schema: Cannot generate a JsonSchema for"
+        " core_schema.CallableSchema"
+    }
+    operation = document["paths"]["/api/job"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == (
+        described
+    )
+    assert operation["responses"]["200"] == json_answer(described)

@@ -500,3 +500,9 @@ def test_the_tree_reads_its_hints_when_it_loads(tmp_path: Path) -> None:
     route.write_text("def GET(req, res):\n    res.json({})\n")  # read once, before
     content = nextresp.openapi(app)["paths"]["/api/clock"]["get"]["responses"]["200"]
     assert list(content["content"]) == ["text/event-stream"]
+
+
+def test_a_catch_all_value_with_an_encoded_slash_is_its_segments() -> None:
+    # openapi-fetch encodes a path parameter's "/" as %2F: the segments come back.
+    result = Client(routes(TREE)).get("/api/docs/guide%2Fopenapi")
+    assert result.json == {"path": "guide/openapi", "words": 2}
