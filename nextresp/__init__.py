@@ -13,6 +13,7 @@ from ._request import ApiRequest
 from ._response import ApiResponse
 
 if TYPE_CHECKING:
+    from ._openapi_entry import openapi
     from ._routes import routes
 
 __version__ = "0.2.0"
@@ -31,6 +32,7 @@ __all__ = [
     "api_methods",
     "encode_event",
     "error_response_for",
+    "openapi",
     "routes",
 ]
 
@@ -46,4 +48,9 @@ def __getattr__(name: str) -> Any:
 
         globals()["routes"] = routes
         return routes
+    if name == "openapi":
+        from ._openapi_entry import openapi
+
+        globals()["openapi"] = openapi
+        return openapi
     raise AttributeError(f"module 'nextresp' has no attribute {name!r}")

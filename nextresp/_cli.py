@@ -1,21 +1,33 @@
-"""The command line: ``nextresp routes`` prints a tree; ``dev`` and ``serve`` serve."""
+"""The command line: ``nextresp routes`` prints a tree, ``openapi`` its document;
+``dev`` and ``serve`` serve it."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import _dev, _serve
 from ._sizes import parse_size
+
+if TYPE_CHECKING:
+    from ._routes import RoutesApp
 
 DEFAULT_DIRECTORIES = ("api", "pages/api")
 EXIT_STATUS = """\
 exit status: 0 when done; 1 when the route tree is refused, the app cannot be
 imported or no server is installed (the reason on one line); 2 for a usage error."""
+OPENAPI_EPILOG = """\
+In CI, fail when the committed document no longer matches the routes:
+  nextresp openapi api --check openapi.json
+
+exit status: 0 when done (or FILE is up to date); 1 when the route tree is
+refused or FILE is stale or unreadable (the reason on one line); 2 for a usage
+error."""
 SERVE_EPILOG = (
     """\
 Arguments after -- go to the server as they are, e.g.
@@ -26,6 +38,7 @@ Arguments after -- go to the server as they are, e.g.
 )
 COMMANDS = {
     "routes": "print the routes of DIR in the order they are matched",
+    "openapi": "print the OpenAPI 3.1 document of DIR as JSON",
     "dev": "serve DIR on 127.0.0.1, restarting when a file changes",
     "serve": "serve TARGET (DIR or module:app) in production, with granian or gunicorn",
 }
@@ -52,7 +65,9 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
             name,
             help=summary,
             description=summary,
-            epilog=SERVE_EPILOG if name == "serve" else EXIT_STATUS,
+            epilog={"serve": SERVE_EPILOG, "openapi": OPENAPI_EPILOG}.get(
+                name, EXIT_STATUS
+            ),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         parsers[name] = command
@@ -73,9 +88,10 @@ def _parser() -> tuple[_Parser, dict[str, _Parser]]:
         command.add_argument(
             "--prefix", help="the URL prefix (default: / and the directory's name)"
         )
-        if name != "routes":
+        if name not in ("routes", "openapi"):
             _tree_options(command)
     _serve_options(parsers["serve"])
+    _openapi_options(parsers["openapi"])
     parsers["dev"].add_argument(
         "--port",
         type=_port,
@@ -103,6 +119,22 @@ def _tree_options(command: argparse.ArgumentParser) -> None:
         "--cors-credentials",
         action="store_true",
         help="let those pages send cookies and read the answers",
+    )
+
+
+def _openapi_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--title", default="API", help="the API's title (default: %(default)s)"
+    )
+    command.add_argument(
+        "--version",
+        default="0.1.0",
+        help="the API's version, not nextresp's (default: %(default)s)",
+    )
+    command.add_argument(
+        "--check",
+        metavar="FILE",
+        help="print nothing; exit 1 if FILE is not the document the tree makes now",
     )
 
 
@@ -215,10 +247,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         cors_origins=tuple(getattr(args, "cors_origin", ())),
         cors_credentials=getattr(args, "cors_credentials", False),
     )
-    if args.command == "routes":
+    if args.command in ("routes", "openapi"):
         app = _dev.load(tree)
         if app is None:
             return 1
+        if args.command == "openapi":
+            return _openapi(app, args)
         print(_dev.format_table(app))
         return 0
     _check_cors(tree, command)
@@ -228,6 +262,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _dev.load(tree) is None:  # one line and status 1, not a worker failing to boot
         return 1
     return _run_server(args, command, tree, None, extra)
+
+
+def _openapi(app: RoutesApp, args: argparse.Namespace) -> int:
+    """Print the tree's document, or check that ``--check FILE`` holds it."""
+    try:
+        document = app.openapi(title=args.title, version=args.version)
+    except (TypeError, ValueError) as exc:
+        print(f"nextresp openapi: error: {exc}", file=sys.stderr)
+        return 1
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if args.check is None:
+        sys.stdout.write(text)
+        return 0
+    regenerate = f"regenerate it with nextresp openapi > {args.check}"
+    try:
+        committed = json.loads(Path(args.check).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or "not JSON"
+        print(
+            f"nextresp openapi: error: {args.check} cannot be read ({reason});"
+            f" {regenerate}",
+            file=sys.stderr,
+        )
+        return 1
+    if committed != document:
+        print(
+            f"nextresp openapi: error: {args.check} is stale: the routes have"
+            f" changed since it was made; {regenerate}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def _is_app(target: str) -> bool:

@@ -204,7 +204,8 @@ class ApiHandler(OptionAttributes, Hosted):
         if returned is not None and returned is not res:
             raise TypeError(
                 f"{self.name}() returned {returned!r}; an api_handler answers"
-                " through res (res.json(...), res.send(...)) and returns None or res"
+                " through res (res.json(...), res.send(...)) and returns None or res;"
+                " to send a returned value as JSON, annotate its type (-> Todo)"
             )
         if res._finished_by is None and type(res.response) is list and not res.response:
             logger.warning(

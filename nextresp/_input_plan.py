@@ -101,6 +101,14 @@ class InputPlan:
     header_names: tuple[tuple[str, str], ...] = ()
     #: The fields of ``headers`` that take a comma-separated list.
     header_lists: frozenset[str] = frozenset()
+    #: The types of ``body``, ``query`` and ``headers`` as annotated, for OpenAPI.
+    body_type: Any = None
+    query_type: Any = None
+    headers_type: Any = None
+    #: The return annotation's type, whose value is sent as JSON; None for none.
+    returns: Any = None
+    #: The adapter that turns a returned value into JSON-ready data, or None.
+    returns_adapter: SchemaAdapter | None = None
 
 
 def plan_for(
@@ -118,15 +126,15 @@ def plan_for(
     except (TypeError, ValueError):  # a builtin: nothing to read
         return None
     parameters = list(signature.parameters.values())[2:]  # after req and res
+    fields: dict[str, Any] = _returned(func, name, signature.return_annotation)
     typed = [
         p
         for p in parameters
         if p.annotation is not NO_DEFAULT
         and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     ]
-    if not typed:
+    if not typed and not fields:
         return None
-    fields: dict[str, Any] = {}
     params: list[tuple[str, Converter]] = []
     for parameter in typed:
         annotation = _resolved(func, name, parameter)
@@ -135,6 +143,7 @@ def plan_for(
                 fields[parameter.name] = adapter_for(annotation)
             except TypeError as exc:
                 raise TypeError(f"{name}() parameter {parameter.name}: {exc}") from None
+            fields[f"{parameter.name}_type"] = annotation
             if parameter.name == "body":
                 fields["body_default"] = parameter.default
             elif parameter.name == "query":
@@ -184,6 +193,54 @@ def input_models(func: Callable[..., object]) -> tuple[tuple[str, Any], ...]:
         for parameter in list(signature.parameters.values())[2:]
         if parameter.name in _INPUTS and parameter.annotation is not NO_DEFAULT
     )
+
+
+#: Return annotations that say the handler answers through ``res``.
+_NOT_RETURNED = frozenset({None, type(None), Any, object, "None"})
+
+
+def _returned(
+    func: Callable[..., object], name: str, annotation: Any
+) -> dict[str, Any]:
+    """Return the plan's fields for ``func``'s return annotation: none, or the type
+    whose value the handler returns (``-> Todo``) with its adapter.
+
+    An annotation that names no value sent (``-> None``, ``-> ApiResponse``, a
+    ``TYPE_CHECKING``-only name) leaves the handler answering through ``res``.
+    """
+    if annotation is NO_DEFAULT or annotation in _NOT_RETURNED:
+        return {}
+    if isinstance(annotation, str):
+        target = func if inspect.isroutine(func) else type(func).__call__
+        namespace = getattr(inspect.unwrap(target), "__globals__", None) or {}
+        try:
+            annotation = eval(annotation, dict(namespace))
+        except Exception:  # a TYPE_CHECKING-only name: nothing to send
+            return {}
+        if isinstance(annotation, str):  # quoted twice: nothing resolved
+            return {}
+    origin = typing.get_origin(annotation) or annotation
+    if annotation in _NOT_RETURNED or (
+        isinstance(origin, type) and (_is_response(origin) or _is_awaitable(origin))
+    ):
+        return {}
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and any(
+        isinstance(a, type) and _is_response(a) for a in typing.get_args(annotation)
+    ):
+        return {}
+    try:
+        adapter = adapter_for(annotation)
+    except TypeError as exc:
+        raise TypeError(f"{name}() return annotation: {exc}") from None
+    return {"returns": annotation, "returns_adapter": adapter}
+
+
+def _is_response(cls: type) -> bool:
+    return any(base.__name__ in ("Response", "BaseResponse") for base in cls.__mro__)
+
+
+def _is_awaitable(cls: type) -> bool:
+    return issubclass(cls, collections.abc.Awaitable | collections.abc.Iterator)
 
 
 def _resolved(func: Callable[..., object], name: str, parameter: Any) -> Any:

@@ -9,6 +9,7 @@ option is a field here and a key of ``OptionKeywords``, and every entry point ha
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypedDict
@@ -38,6 +39,8 @@ class OptionKeywords(TypedDict, total=False):
     use: Iterable[Middleware]
     on_error: ErrorHook | None
     errors: Mapping[type[Exception], int]
+    responses: Mapping[int, Any]
+    raises: Iterable[int | type[Exception]]
 
 
 #: The names of the options, in the order they are documented.
@@ -80,6 +83,12 @@ class ApiOptions:
     - ``errors={LookupError: 404}``: an exception of a listed class (or of a
       subclass: the nearest class wins) is answered as a problem with that status,
       400 to 599, and the status's reason phrase as detail.
+    - ``responses={201: Todo, 204: None}``: the answers a handler sends through
+      ``res``, by status, with the type of each body (None for none), for the
+      OpenAPI document; a return annotation (``-> Todo``) says it for 200.
+    - ``raises=[404, TodoMissing]``: the problems a handler raises, as statuses
+      (400 to 599) or ``HTTPException`` classes with a ``code`` (and a ``type``
+      URI, if they have one), for the OpenAPI document; kept as a tuple.
 
     Each value is checked here, once; a wrong one raises ``TypeError`` or
     ``ValueError`` naming it.
@@ -96,6 +105,8 @@ class ApiOptions:
     use: tuple[Middleware, ...]
     on_error: ErrorHook | None
     errors: Mapping[type[Exception], int]
+    responses: Mapping[int, Any]
+    raises: tuple[int | type[Exception], ...]
 
     def __init__(
         self,
@@ -111,6 +122,8 @@ class ApiOptions:
         use: Iterable[Middleware] = (),
         on_error: ErrorHook | None = None,
         errors: Mapping[type[Exception], int] | None = None,
+        responses: Mapping[int, Any] | None = None,
+        raises: Iterable[int | type[Exception]] = (),
     ) -> None:
         for option, value in (
             ("etag", etag),
@@ -155,6 +168,59 @@ class ApiOptions:
         init(self, "use", check_middleware(use))
         init(self, "on_error", on_error)
         init(self, "errors", _errors_map(errors))
+        init(self, "responses", _responses_map(responses))
+        init(self, "raises", _raised(raises))
+
+
+def _responses_map(responses: object) -> Mapping[int, Any]:
+    """Return ``responses`` as a read-only map, or raise naming the bad entry."""
+    if responses is None:
+        return _NO_RESPONSES
+    if not isinstance(responses, Mapping):
+        raise TypeError(
+            "api_handler option responses must be a dict of statuses to types, as in"
+            f" responses={{201: Todo}}, not {responses!r}"
+        )
+    checked: dict[int, Any] = {}
+    for status, model in responses.items():
+        code = check_status(status, 200, 599, "api_handler option responses' status")
+        if model is not None and not (
+            isinstance(model, type) or typing.get_origin(model) is not None
+        ):
+            raise TypeError(
+                f"api_handler option responses[{code}] must be a type (Todo,"
+                f" list[Todo]) or None for no body, not {model!r}"
+            )
+        checked[code] = model
+    return MappingProxyType(checked)
+
+
+def _raised(raises: object) -> tuple[int | type[Exception], ...]:
+    """Return ``raises`` as a tuple of statuses and error classes, each checked."""
+    if isinstance(raises, int | str | bytes) or not isinstance(raises, Iterable):
+        raise TypeError(
+            "api_handler option raises must be a list of statuses or error classes,"
+            f" as in raises=[404, TodoMissing], not {raises!r}"
+        )
+    checked: list[int | type[Exception]] = []
+    for item in raises:
+        if isinstance(item, type) and issubclass(item, Exception):
+            code = getattr(item, "code", None)
+            if type(code) is not int or not 400 <= code <= 599:
+                raise TypeError(
+                    f"api_handler option raises lists {item.__name__}, which has no"
+                    f" code from 400 to 599 (its code is {code!r}); give the class"
+                    " code = 404, say, or list the status itself"
+                )
+            checked.append(item)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            checked.append(check_status(item, 400, 599, "api_handler option raises"))
+        else:
+            raise TypeError(
+                "api_handler option raises must list statuses from 400 to 599 or"
+                f" HTTPException classes with a code, not {item!r}"
+            )
+    return tuple(checked)
 
 
 def _check_validation_status(status: object) -> None:
@@ -208,6 +274,7 @@ def _errors_map(errors: object) -> Mapping[type[Exception], int]:
 
 
 _NO_ERRORS: Mapping[type[Exception], int] = MappingProxyType({})
+_NO_RESPONSES: Mapping[int, Any] = MappingProxyType({})
 
 
 #: The options of an entry point given none.

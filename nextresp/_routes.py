@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import importlib.util
-import inspect
+import json
 import os
-import re
-import sys
 from collections.abc import Iterable
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 from urllib.parse import quote
 
 from ._bodies import TEXT_PLAIN
-from ._cors import add_cors_headers
+from ._cors import add_cors_headers, answer_preflight
 from ._errors import error_response
-from ._handler import ApiHandler, handler_for
+from ._handler import ApiHandler
 from ._headers import lines_of
-from ._methods import METHODS, methods_handler
-from ._middleware import Middleware, check_middleware
+from ._method_guard import answer_options
+from ._middleware import Middleware
+from ._openapi import document, prepare_schemas
+from ._openapi_source import SourceHints, hints_of
 from ._options import ApiOptions, OptionAttributes, OptionKeywords, options_of
 from ._request import ApiRequest
 from ._response import ApiResponse
+from ._route_files import check_parameters, handler_of, load, middleware_of
 from ._route_scan import middleware_files, scan
 from ._route_table import Route, RouteTable, canonical_path
 from ._status import status_line
@@ -37,9 +35,9 @@ _PATH_SAFE = "/!$&'()*+,;=:@~"
 # In a query string, existing escapes ("%") and separators stay as sent.
 _QUERY_SAFE = _PATH_SAFE + "?%"
 _PERMANENT_REDIRECT = status_line(308)
-_NOT_IN_NAME = re.compile(r"\W", re.ASCII)
 # The arguments a handler already takes: a parameter of that name cannot reach it.
 _TAKEN = frozenset({"req", "res", "body", "query", "headers"})
+_DOCUMENT_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class RoutesApp(OptionAttributes):
@@ -55,6 +53,9 @@ class RoutesApp(OptionAttributes):
         table: RouteTable,
         handlers: dict[Route, ApiHandler],
         options: ApiOptions,
+        *,
+        hints: dict[Route, dict[str, SourceHints]] | None = None,
+        openapi: str | None = None,
     ) -> None:
         #: The routes, in the order they are tried.
         self.table = table
@@ -68,6 +69,22 @@ class RoutesApp(OptionAttributes):
         self._by_id = {id(route): handler for route, handler in handlers.items()}
         # A response class of the user's may answer a redirect otherwise.
         self._direct_redirect = options.response_class is ApiResponse
+        #: What each route file's source shows of its functions' answers.
+        self.hints = {} if hints is None else hints
+        #: The path the OpenAPI document is served at, or None.
+        self.openapi_path = openapi
+        self._openapi_body: bytes | None = None
+
+    def openapi(self, *, title: str = "API", version: str = "0.1.0") -> dict[str, Any]:
+        """Return the tree's OpenAPI 3.1 document; see :func:`openapi`."""
+        return document(
+            (
+                (route, self.handlers[route], self.hints.get(route, {}))
+                for route in self.table.routes
+            ),
+            title=title,
+            version=version,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -82,14 +99,16 @@ class RoutesApp(OptionAttributes):
         path: str | None
         if raw.isascii():  # PERF: ASCII reads the same as latin-1 and as UTF-8
             path = raw
-            found = self.table.match(path)
         else:
             try:
                 path = raw.encode("latin-1").decode()
             except UnicodeDecodeError:  # two spellings must never name one route
-                found, path = None, None
-            else:
-                found = self.table.match(path)
+                path = None
+        found = None
+        if path is not None:
+            if path == self.openapi_path:
+                return self._serve_openapi(environ)(environ, start_response)
+            found = self.table.match(path)
         if found is None:
             location = None
             if path is not None:
@@ -119,6 +138,37 @@ class RoutesApp(OptionAttributes):
         app_iter, status, headers = response.get_wsgi_response(environ)
         start_response(status, headers)
         return app_iter
+
+    def _serve_openapi(self, environ: WSGIEnvironment) -> ApiResponse:
+        """Answer a request for the document: JSON with an ``ETag``, CORS as all."""
+        options = self.options
+        if options.cors is not None:
+            preflight = answer_preflight(
+                options.cors, environ, _DOCUMENT_METHODS, options.response_class
+            )
+            if preflight is not None:
+                return preflight
+        method = environ.get("REQUEST_METHOD")
+        res = options.response_class.blank()
+        if method in ("GET", "HEAD"):
+            if self._openapi_body is None:
+                self._openapi_body = json.dumps(self.openapi()).encode()
+            res.set_header("Content-Type", "application/json")
+            res.send(self._openapi_body)
+        elif method == "OPTIONS":
+            answer_options(res, _DOCUMENT_METHODS)
+        else:
+            res = error_response(
+                405,
+                None,
+                [("Allow", "GET, HEAD, OPTIONS")],
+                environ,
+                problem_details=options.problem_details,
+                response_class=options.response_class,
+            )
+        if options.cors is not None:
+            add_cors_headers(options.cors, lines_of(res.headers), environ)
+        return res
 
     def _unmatched(
         self, environ: WSGIEnvironment, path: str | None, location: str | None
@@ -190,6 +240,7 @@ def routes(
     directory: str | os.PathLike[str],
     *,
     prefix: str | None = None,
+    openapi: str | None = None,
     options: ApiOptions | None = None,
     **keywords: Unpack[OptionKeywords],
 ) -> RoutesApp:
@@ -209,13 +260,19 @@ def routes(
     named ``middleware``) applies to every route in that folder and below, the
     outermost folder's first, inside the middleware of ``use=``.
 
+    ``openapi="/api/openapi.json"`` serves the tree's OpenAPI document at that
+    path (see :func:`openapi`), with an ``ETag`` and the tree's CORS headers.
+
     Raises ``ValueError`` naming the file for a tree Next.js would refuse, and for
     a file that answers no request or answers it twice; ``ImportError`` naming the
     file, chained to the original error, for a file that fails to import.
     """
     checked = options_of(options, keywords, "routes")
     table = scan(directory, prefix=prefix)
+    if openapi is not None:
+        _check_openapi_path(openapi, table)
     handlers: dict[Route, ApiHandler] = {}
+    hints: dict[Route, dict[str, SourceHints]] = {}
     loaded: dict[Path, tuple[Middleware, ...]] = {}
     for route in table.routes:
         display = _display(table, route)
@@ -228,37 +285,43 @@ def routes(
         folders: tuple[Middleware, ...] = ()
         for file in middleware_files(table, route):
             if file not in loaded:
-                loaded[file] = _middleware_of(file, _display_file(table, file))
+                loaded[file] = middleware_of(file, _display_file(table, file))
             folders += loaded[file]
         with_folders = (
             dataclasses.replace(checked, use=checked.use + folders)
             if folders
             else checked
         )
-        module = _load(route.file, display)
-        handler = _handler_of(module, display, with_folders)
+        module = load(route.file, display)
+        handler = handler_of(module, display, with_folders)
         if handler._chain is not None and handler.route is None:
             handler.route = route.pattern  # AccessLog's name for the route
         handlers[route] = handler
-        _check_parameters(module, display, route.params)
-    return RoutesApp(table, handlers, checked)
+        # Read once, here: the document is then assembled without reading a file.
+        hints[route] = hints_of(route.file)
+        check_parameters(module, display, route.params)
+    prepare_schemas(handlers.values())
+    return RoutesApp(table, handlers, checked, hints=hints, openapi=openapi)
 
 
-def _middleware_of(file: Path, display: str) -> tuple[Middleware, ...]:
-    """Return the middleware a ``_middleware.py`` defines, or say what it must hold."""
-    module = _load(file, display)
-    found = getattr(module, "middleware", None)
-    if found is None:
-        raise ValueError(
-            f"{display}: expected middleware = [...] or def middleware(req, res,"
-            " call_next), not a module that defines neither"
+def _check_openapi_path(path: object, table: RouteTable) -> None:
+    """Refuse an ``openapi=`` that is not a canonical path, or that a route serves."""
+    if not isinstance(path, str):
+        raise TypeError(
+            "routes option openapi must be the path to serve the document at, as in"
+            f" openapi='/api/openapi.json', not {path!r}"
         )
-    if callable(found) and not isinstance(found, type):
-        return (found,)
-    try:
-        return check_middleware(found)
-    except TypeError as exc:
-        raise TypeError(f"{display}: {exc}") from None
+    if not path.startswith("/") or canonical_path(path) != path:
+        raise ValueError(
+            "routes option openapi must be a path starting with / and without"
+            f" empty segments or a trailing slash, as '/api/openapi.json', not {path!r}"
+        )
+    found = table.match(path)
+    if found is not None:
+        raise ValueError(
+            f"routes option openapi is {path!r}, which the route {found[0].pattern}"
+            " serves already; choose another path"
+        )
 
 
 def _display(table: RouteTable, route: Route) -> str:
@@ -268,119 +331,3 @@ def _display(table: RouteTable, route: Route) -> str:
 
 def _display_file(table: RouteTable, file: Path) -> str:
     return file.relative_to(table.directory.parent).as_posix()
-
-
-def module_name(file: Path) -> str:
-    """Return the name a route file is imported as: stable, unique, from its path.
-
-    The last three parts of the path, ``api/users/[id].py`` say, become
-    ``nextresp_route_api_users__id__`` and eight hex digits of the hash of the
-    absolute path follow, so two trees never share a module and
-    every process that imports the file (each gunicorn worker) names it alike.
-    """
-    absolute = os.path.abspath(file)
-    digest = hashlib.sha1(absolute.encode("utf-8", "surrogateescape")).hexdigest()
-    parts = Path(absolute).with_suffix("").parts[-3:]
-    stem = _NOT_IN_NAME.sub("_", "_".join(parts))
-    return f"nextresp_route_{stem}_{digest[:8]}"
-
-
-def _load(file: Path, display: str) -> ModuleType:
-    """Import a route file under `module_name`, registered in ``sys.modules``."""
-    name = module_name(file)
-    spec = importlib.util.spec_from_file_location(name, file)
-    # A .py file always has a spec and a loader.
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Registered before it runs, as an import does: dataclasses and pickle look
-    # classes up in sys.modules by their __module__.
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException as exc:
-        del sys.modules[name]
-        if not isinstance(exc, Exception):
-            raise
-        raise ImportError(
-            f"{display}: expected the route file to import, not to raise"
-            f" {type(exc).__name__}: {exc}",
-            name=name,
-            path=str(file),
-        ) from exc
-    return module
-
-
-def _check_parameters(
-    module: ModuleType, display: str, params: tuple[str, ...]
-) -> None:
-    """Refuse a file whose method function cannot take one of its route parameters.
-
-    ``def GET(req, res)`` in ``[id].py`` would fail with a TypeError on every
-    request; the tree refuses it when it loads instead.
-    """
-    for method in METHODS:
-        func = getattr(module, method, None)
-        try:
-            signature = inspect.signature(func)  # type: ignore[arg-type]
-        except (TypeError, ValueError):  # not a function, or a builtin
-            continue
-        taken = signature.parameters.values()
-        if any(p.kind is p.VAR_KEYWORD for p in taken):
-            continue
-        names = {
-            p.name for p in taken if p.kind not in (p.POSITIONAL_ONLY, p.VAR_POSITIONAL)
-        }
-        for name in params:
-            if name not in names:
-                raise ValueError(
-                    f"{display}: expected {method} to take the route parameter"
-                    f" {name!r}, as in def {method}(req, res, {name}) or"
-                    f" def {method}(req, res, **params)"
-                )
-
-
-def _handler_of(module: ModuleType, display: str, options: ApiOptions) -> ApiHandler:
-    """Return the handler a route module answers through, or say why there is none."""
-    functions = {m: getattr(module, m) for m in METHODS if hasattr(module, m)}
-    exported = {n: getattr(module, n) for n in ("app", "handler") if hasattr(module, n)}
-    if len({id(value) for value in exported.values()}) > 1:
-        raise ValueError(
-            f"{display}: expected one of app and handler, not both; keep app"
-        )
-    if functions and exported:
-        raise ValueError(
-            f"{display}: expected functions named after methods or"
-            f" {' and '.join(exported)}, not both ({', '.join(functions)} and"
-            f" {' and '.join(exported)}); keep one way of answering"
-        )
-    if functions:
-        try:
-            return methods_handler(functions, options)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"{display}: {exc}") from None
-    if not exported:
-        raise ValueError(
-            f"{display}: expected functions named after methods (def GET(req, res))"
-            " or app = api_handler(...), not a module that answers no request"
-        )
-    name, value = next(iter(exported.items()))
-    if isinstance(value, ApiHandler):
-        # It keeps the options it was built with, but for the tree's CORS,
-        # middleware and on_error: what the whole tree sets must not skip a file
-        # silently. The tree's middleware runs outside the file's own.
-        own = value.options
-        cors = own.cors if own.cors is not None else options.cors
-        on_error = own.on_error if own.on_error is not None else options.on_error
-        if cors is not own.cors or on_error is not own.on_error or options.use:
-            adjusted = dataclasses.replace(
-                own, cors=cors, on_error=on_error, use=options.use + own.use
-            )
-            return handler_for(value.func, adjusted, value.methods)
-        return value
-    if inspect.isclass(value) or not callable(value):
-        raise ValueError(
-            f"{display}: expected {name} to be an api_handler or a function"
-            f" def {name}(req, res), not {value!r}"
-        )
-    return handler_for(value, options)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, get_args
 
+from ._finite_numbers import NOT_FINITE, all_finite, finite_validator, holds_non_finite
 from ._json_depth import may_nest_too_deeply, nested_deeper
 from ._schemas import (
     InvalidInput,
@@ -27,7 +27,6 @@ from ._schemas import (
 
 _LIBRARIES = ("pydantic", "msgspec")
 TOO_DEEP = "JSON nested too deeply"
-NOT_FINITE = "JSON numbers must be finite: NaN, Infinity and 1e999 are refused"
 # msgspec ends a message with " - at `$.items[0].qty`"; each step of that path.
 _STEP = re.compile(r"\.([^.\[`]+)|\[(\d+)\]|\[\.\.\.\]")
 _MISSING = re.compile(r"Object missing required field `([^`]+)`")
@@ -103,32 +102,6 @@ def adapter_for(model: Any) -> SchemaAdapter:
     )
 
 
-class _NonFinite(Exception):
-    pass
-
-
-def _refuse(_: str) -> float:
-    raise _NonFinite
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if math.isinf(number):
-        raise _NonFinite
-    return number
-
-
-def holds_non_finite(data: bytes) -> bool:
-    """Tell whether ``data`` holds NaN, Infinity or 1e999 outside its strings."""
-    try:
-        json.loads(data, parse_constant=_refuse, parse_float=_finite)
-    except _NonFinite:
-        return True
-    except (ValueError, RecursionError):  # malformed: the adapter says so
-        return False
-    return False
-
-
 class PydanticAdapter:
     """Validate with pydantic v2: ``model_validate_json`` straight from the bytes."""
 
@@ -142,6 +115,8 @@ class PydanticAdapter:
 
         self._error = ValidationError
         self._unions: bool | None = None
+        self._model = model
+        self._adapter: Any = None
         if isinstance(model, type) and issubclass(model, BaseModel):
             self._json: Any = model.model_validate_json
             self._python: Any = model.model_validate
@@ -155,6 +130,27 @@ class PydanticAdapter:
             core = adapter.core_schema
         with contextlib.suppress(Exception):  # a schema not built yet: pydantic's own
             self._json = finite_validator(core).validate_json
+
+    def dump(self, value: Any, /) -> Any:
+        """Return ``value`` as data ``json`` can encode: a returned model sent."""
+        if self._adapter is None:
+            self.core_schema()
+        return self._adapter.dump_python(value, mode="json")
+
+    def core_schema(self) -> Any:
+        """Return pydantic's core schema of the type, its JSON Schema's source."""
+        if self._adapter is None:
+            from pydantic import TypeAdapter
+
+            self._adapter = TypeAdapter(self._model)
+        return self._adapter.core_schema
+
+    def json_schema(self, ref_template: str, output: bool = False) -> dict[str, Any]:
+        """Return the type's JSON Schema, its named parts under ``$defs``: as a
+        request must send it, or as a response holds it (``output``)."""
+        mode = "serialization" if output else "validation"
+        schema: dict[str, Any] = self._schema(ref_template=ref_template, mode=mode)
+        return schema
 
     def decode_json(self, data: bytes, /) -> Any:
         try:
@@ -210,89 +206,10 @@ def _from_pydantic(exc: Any) -> Exception:
         if kind == "finite_number" or (
             # A missing field's input is the object it is missing from, whose
             # other members were read (and checked) or are ignored.
-            kind != "missing" and not _all_finite(error.get("input"))
+            kind != "missing" and not all_finite(error.get("input"))
         ):
             return MalformedInput(NOT_FINITE)
     return InvalidInput([(tuple(error["loc"]), error["msg"]) for error in errors])
-
-
-def _all_finite(value: Any) -> bool:
-    """Tell whether every float in ``value`` (parsed JSON) is finite."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if type(item) is float:
-            if not math.isfinite(item):
-                return False
-        elif type(item) is list:
-            pending.extend(item)
-        elif type(item) is dict:
-            pending.extend(item.values())
-    return True
-
-
-def finite_validator(core: Any) -> Any:
-    """Return a validator of pydantic's ``core`` schema that refuses what is not finite.
-
-    Strategy: pydantic reads 1e999 as infinity, and keeps it in a ``float``, an
-    ``Any``, a ``dict[str, Any]`` or an extra field. A copy of the schema whose
-    floats refuse infinities and whose untyped places check their values lets the
-    one pass from the bytes refuse them (``finite_number``, answered 400), at no
-    cost to a body that holds none.
-    """
-    from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
-
-    def finite(value: Any) -> Any:
-        if not _all_finite(value):
-            raise PydanticCustomError("finite_number", NOT_FINITE)
-        return value
-
-    checked = core_schema.no_info_after_validator_function(
-        finite, core_schema.any_schema()
-    )
-
-    def copy(node: Any, extra: object = None) -> Any:
-        if isinstance(node, list):
-            return [copy(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        kind = node.get("type")
-        if kind == "any":
-            return checked
-        cls = node.get("cls")
-        if isinstance(cls, type) and cls.__dict__.get("__pydantic_complete__"):
-            classes.add(cls)
-        # A model's config says whether its fields schema keeps extra fields.
-        config = node.get("config")
-        inner = (
-            config.get("extra_fields_behavior") if isinstance(config, dict) else None
-        )
-        node = {
-            key: copy(item, inner if key == "schema" else None)
-            for key, item in node.items()
-        }
-        if kind in ("float", "decimal"):
-            node["allow_inf_nan"] = False
-        elif (
-            kind in ("model-fields", "typed-dict")
-            and node.get("extra_behavior", extra or inner) == "allow"
-            and "extras_schema" not in node
-        ):
-            node["extras_schema"] = checked
-        return node
-
-    classes: set[type] = set()
-    schema = copy(core)
-    # pydantic-core reuses the validator a complete model class already has in
-    # place of the schema given for it: each is marked incomplete while the copy
-    # is built, once, when the handler is decorated.
-    try:
-        for cls in classes:
-            cls.__pydantic_complete__ = False  # type: ignore[attr-defined]
-        return SchemaValidator(schema)
-    finally:
-        for cls in classes:
-            cls.__pydantic_complete__ = True  # type: ignore[attr-defined]
 
 
 def _in_document(location: Location, data: bytes) -> Location:
@@ -338,6 +255,8 @@ class MsgspecAdapter:
         self._decode = msgspec.json.Decoder(model).decode
         self._any = msgspec.json.Decoder().decode
         self._convert = msgspec.convert
+        self._builtins = msgspec.to_builtins
+        self._components = msgspec.json.schema_components
         self._invalid = msgspec.ValidationError
         self._malformed = msgspec.DecodeError
 
@@ -386,6 +305,17 @@ class MsgspecAdapter:
             raise MalformedInput(TOO_DEEP) from None
         if may_nest_too_deeply(data) and nested_deeper(value):
             raise MalformedInput(TOO_DEEP)
+
+    def dump(self, value: Any, /) -> Any:
+        """Return ``value`` as data ``json`` can encode: a returned struct sent."""
+        return self._builtins(value)
+
+    def json_schema(self, ref_template: str, output: bool = False) -> dict[str, Any]:
+        """Return the type's JSON Schema, its named parts under ``$defs``."""
+        (schema,), defs = self._components((self._model,), ref_template=ref_template)
+        if defs:
+            schema = {**schema, "$defs": defs}
+        return dict(schema)
 
     def convert(self, values: Mapping[str, Any], /) -> Any:
         try:

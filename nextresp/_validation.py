@@ -12,6 +12,7 @@ fold. No error holds a submitted value.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -19,8 +20,9 @@ from urllib.parse import quote
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ._errors import ApiError
+from ._finite_numbers import NOT_FINITE, holds_non_finite
 from ._input_plan import NO_DEFAULT, InputPlan, header_names, list_fields, plan_for
-from ._schema_libs import NOT_FINITE, adapter_for, holds_non_finite
+from ._schema_libs import adapter_for
 from ._schemas import InvalidInput, Location, MalformedInput, SchemaAdapter
 
 if TYPE_CHECKING:
@@ -53,6 +55,37 @@ def typed(
     return func if status == 422 else with_status(func, status)
 
 
+#: Where a wrapper made by ``with_input`` keeps its plan, for the OpenAPI document.
+PLAN_ATTRIBUTE = "__nextresp_plan__"
+
+
+def _sending(func: Callable[..., object], plan: InputPlan) -> Callable[..., object]:
+    """Return ``func`` wrapped to send the value it returns as JSON (``-> Todo``).
+
+    Only a handler annotated with a returned type gets this wrapper; any other
+    keeps refusing a returned value, in the fold.
+    """
+    dump = getattr(plan.returns_adapter, "dump", None) or (lambda value: value)
+
+    if inspect.iscoroutinefunction(inspect.unwrap(func)):
+
+        async def send_async(req: Request, res: Any, **route_params: Any) -> object:
+            value = await func(req, res, **route_params)  # type: ignore[misc]
+            if value is None or value is res:
+                return value
+            return res.json(dump(value))
+
+        return send_async
+
+    def send(req: Request, res: Any, **route_params: Any) -> object:
+        value = func(req, res, **route_params)
+        if value is None or value is res:
+            return value
+        return res.json(dump(value))
+
+    return send
+
+
 def with_input(
     func: Callable[..., object], plan: InputPlan, status: int
 ) -> Callable[..., object]:
@@ -64,8 +97,11 @@ def with_input(
     body, query, params = plan.body, plan.query, plan.params
     default, lists = plan.body_default, plan.query_lists
     headers, names, header_lists = plan.headers, plan.header_names, plan.header_lists
+    original = func
+    if plan.returns is not None:
+        func = _sending(func, plan)
 
-    @functools.wraps(func)
+    @functools.wraps(original)
     def call(req: Request, res: Any, **route_params: Any) -> object:
         if status != 422:
             setattr(req, STATUS_ATTRIBUTE, status)
@@ -103,7 +139,8 @@ def with_input(
             raise validation_error(status, body_errors, query_errors, header_errors)
         return func(req, res, **route_params)
 
-    return _named_like(call, func)
+    setattr(call, PLAN_ATTRIBUTE, plan)
+    return _named_like(call, original)
 
 
 def with_status(func: Callable[..., object], status: int) -> Callable[..., object]:

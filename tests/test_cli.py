@@ -163,7 +163,7 @@ def test_a_broken_tree_is_one_line_and_status_1(project: Path) -> None:
         (
             ("start",),
             "nextresp: error: argument COMMAND: invalid choice: 'start' (choose from"
-            " 'routes', 'dev', 'serve')",
+            " 'routes', 'openapi', 'dev', 'serve')",
         ),
         (("routes", "a", "b"), "nextresp: error: unrecognized arguments: b"),
         (
@@ -284,6 +284,7 @@ Serve a directory of route files as Next.js serves pages/api.
 positional arguments:
   COMMAND
     routes    print the routes of DIR in the order they are matched
+    openapi   print the OpenAPI 3.1 document of DIR as JSON
     dev       serve DIR on 127.0.0.1, restarting when a file changes
     serve     serve TARGET (DIR or module:app) in production, with granian or
               gunicorn
@@ -309,6 +310,32 @@ options:
 
 exit status: 0 when done; 1 when the route tree is refused, the app cannot be
 imported or no server is installed (the reason on one line); 2 for a usage error.
+""",
+    "openapi": """\
+usage: nextresp openapi [-h] [--prefix PREFIX] [--title TITLE]
+                        [--version VERSION] [--check FILE]
+                        [DIR]
+
+print the OpenAPI 3.1 document of DIR as JSON
+
+positional arguments:
+  DIR                the route directory (default: api if it exists, else
+                     pages/api)
+
+options:
+  -h, --help         show this help message and exit
+  --prefix PREFIX    the URL prefix (default: / and the directory's name)
+  --title TITLE      the API's title (default: API)
+  --version VERSION  the API's version, not nextresp's (default: 0.1.0)
+  --check FILE       print nothing; exit 1 if FILE is not the document the
+                     tree makes now
+
+In CI, fail when the committed document no longer matches the routes:
+  nextresp openapi api --check openapi.json
+
+exit status: 0 when done (or FILE is up to date); 1 when the route tree is
+refused or FILE is stale or unreadable (the reason on one line); 2 for a usage
+error.
 """,
     "dev": """\
 usage: nextresp dev [-h] [--prefix PREFIX] [--body-limit SIZE]

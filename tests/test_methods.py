@@ -276,7 +276,7 @@ class Endpoint:
             " methods are GET, HEAD, OPTIONS, POST, PUT, DELETE, PATCH and the options"
             " ('body_limit', 'etag', 'problem_details', 'propagate_exceptions',"
             " 'response_class', 'cors', 'compress', 'validation_status', 'use',"
-            " 'on_error', 'errors')",
+            " 'on_error', 'errors', 'responses', 'raises')",
         ),
         (
             {"methods": ["GET"]},

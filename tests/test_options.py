@@ -122,7 +122,8 @@ def test_an_unknown_keyword_names_the_options() -> None:
     assert str(raised.value) == (
         "api_handler() got an unexpected keyword argument 'etags'; its options are"
         " body_limit, etag, problem_details, propagate_exceptions, response_class,"
-        " cors, compress, validation_status, use, on_error, errors"
+        " cors, compress, validation_status, use, on_error, errors, responses,"
+        " raises"
     )
 
 

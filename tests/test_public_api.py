@@ -25,6 +25,7 @@ def test_all_is_pinned_and_sorted() -> None:
         "api_methods",
         "encode_event",
         "error_response_for",
+        "openapi",
         "routes",
     ]
     assert nextresp.__all__ == sorted(nextresp.__all__)

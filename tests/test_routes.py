@@ -23,7 +23,8 @@ from werkzeug.test import create_environ
 from werkzeug.wrappers import Response
 
 from nextresp import routes
-from nextresp._routes import RoutesApp, module_name
+from nextresp._route_files import module_name
+from nextresp._routes import RoutesApp
 
 from .support import call_wsgi
 

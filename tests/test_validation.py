@@ -18,7 +18,8 @@ import pydantic
 import pytest
 
 from nextresp import ApiRequest, ApiResponse, Cors, api_handler, api_methods, routes
-from nextresp._schema_libs import NOT_FINITE, _nests_freely, adapter_for
+from nextresp._finite_numbers import NOT_FINITE
+from nextresp._schema_libs import _nests_freely, adapter_for
 from nextresp.schemas import InvalidInput, MalformedInput
 from nextresp.testing import Client
 

@@ -1,0 +1,2 @@
+def GET(req, res):
+    res.ndjson(iter([{"n": 1}, {"n": 2}]))
