@@ -31,6 +31,13 @@ nextresp demo on http://{ADDRESS}; try it in another terminal:
   curl -i -X OPTIONS -H 'Origin: https://example.com' \\
        -H 'Access-Control-Request-Method: POST' http://{ADDRESS}/api/cors
   curl -i http://{ADDRESS}/api/cookies
+  curl -i -X POST -H 'Content-Type: application/json' -d '{{"title": "Buy milk"}}' \\
+       http://{ADDRESS}/api/todos
+  curl -i -X POST -H 'Content-Type: application/json' -d '{{"done": "yes please"}}' \\
+       http://{ADDRESS}/api/todos
+  curl -i 'http://{ADDRESS}/api/todos?limit=5'
+  curl -i -X PATCH -H 'Content-Type: application/json' -d '{{"done": true}}' \\
+       http://{ADDRESS}/api/todos/1
   for i in $(seq 11); do curl -si http://{ADDRESS}/api/rate-limit | head -1; done
   curl -i -X POST -H 'X-Hub-Signature-256: sha256=00' -d '{{}}' \\
        http://{ADDRESS}/api/webhook

@@ -20,7 +20,13 @@ from typing import Any
 from ._handler import ApiHandler
 from ._input_plan import _CONVERTERS, NO_DEFAULT, InputPlan
 from ._methods import MethodDispatch
-from ._openapi_schemas import COMPONENTS, merge, prepare, schema_of
+from ._openapi_schemas import (
+    COMPONENTS,
+    merge,
+    prepare,
+    schema_of,
+    settle_input_names,
+)
 from ._openapi_source import NO_HINTS, SourceHints
 from ._route_table import Route, SegmentKind
 from ._status import reason_phrase
@@ -140,7 +146,7 @@ def document(
         "components": {"schemas": builder.components},
     }
     # One copy: the cached schemas stay the cache's, whatever the caller does.
-    copied: dict[str, Any] = json.loads(json.dumps(doc))
+    copied: dict[str, Any] = json.loads(json.dumps(settle_input_names(doc)))
     return copied
 
 
@@ -282,11 +288,13 @@ def _responses(
                 answer["content"] = {"application/json": content}
             responses[str(status)] = answer
     elif plan is not None and plan.returns is not None:
+        # The value is sent with the status set before it is returned, if any.
         content = {"schema": builder.schema(plan.returns, output=True)}
-        responses["200"] = {
-            "description": "OK",
-            "content": {"application/json": content},
-        }
+        for status in source.statuses or (200,):
+            responses[str(status)] = {
+                "description": reason_phrase(status),
+                "content": {"application/json": content},
+            }
     elif source.stream is not None:
         stream = {"schema": {"type": "string"}}
         responses["200"] = {"description": "OK", "content": {source.stream: stream}}

@@ -7,8 +7,9 @@ made once and kept: the document of a tree is then assembled from dicts.
 
 Strategy: a field with a default is optional in a request and always present in a
 response. Code generators read ``default`` as "always present" (openapi-typescript
-makes such a field required), so a schema read as input loses its defaults, and a
-component that changes so is named apart: ``TodoInput`` beside ``Todo``.
+makes such a field required), so a schema read as input loses its defaults. A
+component that changes so keeps its name when no answer holds the type, and is
+named apart only beside the answer's: ``TodoInput`` beside ``Todo``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ _TEMPLATES = {
     PydanticAdapter: COMPONENTS + "{model}",
     MsgspecAdapter: COMPONENTS + "{name}",
 }
+
+# Marks a request schema that lost its defaults, until `settle_input_names` names it.
+_INPUT = "\x00Input"
 
 #: A schema as the document holds it, and the named schemas it references.
 Schema = tuple[dict[str, Any], dict[str, dict[str, Any]]]
@@ -180,13 +184,13 @@ def _made(model: Any, output: bool) -> Schema:
 
 def _as_input(schema: dict[str, Any], defs: dict[str, dict[str, Any]]) -> Schema:
     """Return the schemas without their properties' defaults, the changed
-    components renamed ``NameInput``."""
+    components marked for `settle_input_names`."""
     renamed: dict[str, str] = {}
     stripped: dict[str, dict[str, Any]] = {}
     for name, body in defs.items():
         lean = _without_defaults(body)
         if lean is not body:
-            renamed[COMPONENTS + name] = f"{COMPONENTS}{name}Input"
+            renamed[COMPONENTS + name] = f"{COMPONENTS}{name}{_INPUT}"
         stripped[name] = lean
     defs = {
         renamed.get(COMPONENTS + name, COMPONENTS + name)[len(COMPONENTS) :]: (
@@ -251,3 +255,33 @@ def _renamed(node: Any, renamed: dict[str, str]) -> Any:
     if isinstance(node, list):
         return [_renamed(item, renamed) for item in node]
     return node
+
+
+def settle_input_names(doc: dict[str, Any]) -> dict[str, Any]:
+    """Name the request schemas that lost their defaults, in the whole document.
+
+    ``TodoIn``, read only as a body, keeps its name; ``Todo``, read as a body and
+    sent as an answer, is ``TodoInput`` beside the answer's ``Todo``.
+    """
+    schemas: dict[str, Any] = doc["components"]["schemas"]
+    taken = {name for name in schemas if _INPUT not in name}
+    renamed: dict[str, str] = {}
+    for name in schemas:
+        if _INPUT in name:
+            base, _, number = name.partition(_INPUT)
+            target = base + number
+            if target in taken:
+                target = f"{base}Input{number}"
+                count = 2
+                while target in taken:
+                    target, count = f"{base}Input{number}_{count}", count + 1
+            taken.add(target)
+            renamed[COMPONENTS + name] = COMPONENTS + target
+    if not renamed:
+        return doc
+    settled: dict[str, Any] = _renamed(doc, renamed)
+    settled["components"]["schemas"] = {
+        renamed.get(COMPONENTS + name, COMPONENTS + name)[len(COMPONENTS) :]: body
+        for name, body in settled["components"]["schemas"].items()
+    }
+    return settled

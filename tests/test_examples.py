@@ -127,8 +127,10 @@ def test_the_tree_serves_every_example() -> None:
         "/api/people",
         "/api/rate-limit",
         "/api/thing",
+        "/api/todos",
         "/api/users",
         "/api/webhook",
         "/api/people/[id]",
+        "/api/todos/[id]",
         "/api/user/[id]",
     ]

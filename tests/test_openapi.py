@@ -231,7 +231,7 @@ def test_a_typed_query_is_one_parameter_per_field(doc: dict[str, Any]) -> None:
 def test_a_typed_body_is_the_request_body(doc: dict[str, Any]) -> None:
     assert doc["paths"]["/api/todos"]["post"]["requestBody"] == {
         "required": True,
-        "content": {"application/json": {"schema": ref("TodoInInput")}},
+        "content": {"application/json": {"schema": ref("TodoIn")}},
     }
 
 
@@ -239,7 +239,7 @@ def test_a_request_schema_has_no_defaults_so_generators_keep_fields_optional(
     doc: dict[str, Any],
 ) -> None:
     schemas = doc["components"]["schemas"]
-    assert schemas["TodoInInput"] == {
+    assert schemas["TodoIn"] == {
         "properties": {
             "title": {"title": "Title", "type": "string"},
             "done": {"title": "Done", "type": "boolean"},
@@ -248,8 +248,39 @@ def test_a_request_schema_has_no_defaults_so_generators_keep_fields_optional(
         "title": "TodoIn",
         "type": "object",
     }
-    assert schemas["TodoPatchInput"]["required"] == []
-    assert "TodoIn" not in schemas
+    assert schemas["TodoPatch"]["required"] == []
+    assert "TodoInInput" not in schemas
+
+
+def test_a_type_read_as_a_body_and_sent_as_an_answer_has_two_schemas(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "note.py").write_text(
+        "import pydantic\n"
+        "class Note(pydantic.BaseModel):\n"
+        "    text: str\n"
+        "    pinned: bool = False\n"
+        "def PUT(req, res, body: Note) -> Note:\n"
+        "    return body\n"
+    )
+    doc = nextresp.openapi(tmp_path / "api")
+    put = doc["paths"]["/api/note"]["put"]
+    assert put["requestBody"]["content"]["application/json"]["schema"] == ref(
+        "NoteInput"
+    )
+    assert put["responses"]["200"] == json_answer(ref("Note"))
+    schemas = doc["components"]["schemas"]
+    assert schemas["NoteInput"]["properties"]["pinned"] == {
+        "title": "Pinned",
+        "type": "boolean",
+    }
+    assert schemas["Note"]["properties"]["pinned"] == {
+        "default": False,
+        "title": "Pinned",
+        "type": "boolean",
+    }
+    assert not [name for name in schemas if "\x00" in name]
 
 
 def test_a_body_with_a_default_is_not_required(tmp_path: Path) -> None:
@@ -262,6 +293,28 @@ def test_a_body_with_a_default_is_not_required(tmp_path: Path) -> None:
 
 
 # -- responses -------------------------------------------------------------------------
+
+
+def test_a_returned_value_is_documented_under_the_status_set_before_it(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "notes.py").write_text(
+        "def POST(req, res, body: list[int]) -> list[int]:\n"
+        "    res.status(201)\n"
+        "    return body\n"
+    )
+    doc = nextresp.openapi(tmp_path / "api")
+    responses = doc["paths"]["/api/notes"]["post"]["responses"]
+    assert responses["201"] == {
+        "description": "Created",
+        "content": {
+            "application/json": {
+                "schema": {"items": {"type": "integer"}, "type": "array"}
+            }
+        },
+    }
+    assert "200" not in responses
 
 
 def test_the_return_annotation_is_the_200_schema(doc: dict[str, Any]) -> None:

@@ -77,3 +77,21 @@ def test_other_spellings_are_redirected_308(
     a = exchange(server, "GET", target)
     assert (a.status, a.body, a.header("Location")) == (308, b"", location)
     assert a.header("Content-Length") == "0"
+
+
+def test_typed_input_is_validated_before_the_todo_is_made(server: str) -> None:
+    body = b'{"title": "", "done": "secret-token-42"}'
+    headers = [("Content-Type", "application/json")]
+    a = exchange(server, "POST", "/api/todos", headers, body)
+    assert (a.status, a.header("Content-Type")) == (422, "application/problem+json")
+    assert json.loads(a.body)["errors"] == [
+        {"detail": "String should have at least 1 character", "pointer": "#/title"},
+        {
+            "detail": "Input should be a valid boolean, unable to interpret input",
+            "pointer": "#/done",
+        },
+    ]
+    assert b"secret-token-42" not in a.body
+    created = exchange(server, "POST", "/api/todos", headers, b'{"title": "Milk"}')
+    assert created.status == 201
+    assert created.header("Location") == f"/api/todos/{json.loads(created.body)['id']}"

@@ -56,6 +56,19 @@ REQUESTS: list[tuple[str, str, str, int, Any]] = [
     ("user/[id].py", "GET", "/api/user/42", 200, {"id": 42, "name": "User 42"}),
     ("user/[id].py", "PUT", "/api/user/7?name=Ada", 200, {"id": 7, "name": "Ada"}),
     ("user/[id].py", "PUT", "/examples/api/user/7", 200, {"id": 7, "name": "User 7"}),
+    ("todos/index.py", "GET", "/api/todos?limit=5", 200, []),
+    (
+        "todos/[id].py",
+        "GET",
+        "/api/todos/1",
+        404,
+        {
+            "type": "about:blank",
+            "title": "Not Found",
+            "status": 404,
+            "detail": "There is no todo 1",
+        },
+    ),
     ("cors.py", "GET", "/api/cors", 200, {"message": "Hello Everyone!"}),
     ("rate-limit.py", "GET", "/api/rate-limit", 200, 1),  # {"id": <a new UUID>}
     ("cookies.py", "GET", "/api/cookies", 200, b"Next.js=api-middleware!; "),
