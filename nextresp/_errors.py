@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from functools import lru_cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from ._headers import (
     lines_of,
     merge_vary,
 )
+from ._problem_members import check_members, check_message, check_uri
 from ._response import ApiResponse
 from ._status import check_status, reason_phrase, status_line
 
@@ -32,15 +32,6 @@ if TYPE_CHECKING:
 _WERKZEUG = HTTPException.__module__
 _OFFERED = ("application/problem+json", "application/json", "text/plain")
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
-#: The members of a problem that its extension members may not replace.
-_STANDARD_MEMBERS = ("status", "detail")
-# RFC 3986's URI-reference, loosely: only the characters a URI may hold, escapes
-# well formed; a colon before the first "/", "?" or "#" must end a scheme.
-_URI_CHARACTERS = re.compile(
-    r"(?:[-A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+"
-)
-_SCHEME = re.compile(r"[A-Za-z][-A-Za-z0-9+.]*:")
-_COLON_FIRST = re.compile(r"[^/?#]*:")
 
 
 class ApiError(HTTPException):
@@ -55,13 +46,41 @@ class ApiError(HTTPException):
     references, ``title`` summarises a custom ``type``, and any other keyword
     argument is an extension member sent after the standard ones
     (``ApiError(422, "Invalid todo", errors=[...])``), checked at the call.
+
+    A subclass names a kind of problem: it may declare ``code`` (its status),
+    ``type`` and ``title`` as class attributes, checked when the class is made, and
+    is then raised with the message alone (``raise TodoGone("Deleted yesterday")``).
     """
 
     code: int
+    # What a subclass declares (code, type, title), or None for one that declares
+    # nothing: see __init_subclass__.
+    _declared: tuple[int | None, str | None, str | None] | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        inherited = cls._declared or (None, None, None)
+        own = cls.__dict__
+        name = cls.__name__
+        code, kind, title = inherited
+        if "code" in own:
+            code = check_status(own["code"], 400, 599, f"{name}.code")
+        if isinstance(own.get("type"), str):
+            kind = check_uri(f"{name}.type", own["type"], prefix="")
+        if isinstance(own.get("title"), str):
+            title = own["title"]
+            check_message(title, "title")
+            if kind is None:
+                raise ValueError(
+                    f"{name}.title {title!r} summarises a custom type, and {name}"
+                    " declares none: declare type = 'https://...' too"
+                )
+        if (code, kind, title) != (None, None, None):
+            cls._declared = (code, kind, title)
 
     def __init__(
         self,
-        status: int | HTTPStatus,
+        status: int | HTTPStatus | str | None = None,
         message: str | None = None,
         /,
         *,
@@ -71,9 +90,19 @@ class ApiError(HTTPException):
         instance: str | None = None,
         **members: object,
     ) -> None:
+        declared = self._declared
+        if declared is not None:
+            status, message, type, title = self._with_declared(
+                declared, status, message, type, title
+            )
+        if status is None:
+            raise TypeError(
+                f"{self.__class__.__name__} needs a status, as in ApiError(404,"
+                " 'No such todo'); a subclass may declare code = 404 instead"
+            )
         code = check_status(status, 400, 599, "ApiError status")
         if message is not None:
-            _check_message(message)
+            check_message(message)
         super().__init__(description=message)
         self.code = code
         #: The message given to the constructor, or None: the problem's ``detail``.
@@ -88,9 +117,9 @@ class ApiError(HTTPException):
         #: ``instance``, then the extension members. Empty for a plain error.
         self.extra: dict[str, object] = {}
         if type is not None:
-            self.extra["type"] = _check_uri("type", type)
+            self.extra["type"] = check_uri("type", type)
         if title is not None:
-            _check_message(title, "title")
+            check_message(title, "title")
             if self.extra.get("type", "about:blank") == "about:blank":
                 raise ValueError(
                     f"ApiError title {title!r} summarises a custom type, and there is"
@@ -100,10 +129,50 @@ class ApiError(HTTPException):
                 )
             self.extra["title"] = title
         if instance is not None:
-            self.extra["instance"] = _check_uri("instance", instance)
+            self.extra["instance"] = check_uri("instance", instance)
         if members:
-            _check_members(members)
+            check_members(members)
             self.extra.update(members)
+
+    def _with_declared(
+        self,
+        declared: tuple[int | None, str | None, str | None],
+        status: object,
+        message: str | None,
+        type: str | None,
+        title: str | None,
+    ) -> tuple[Any, str | None, str | None, str | None]:
+        """Fill in what the class declares; refuse a call that contradicts it."""
+        code, kind, declared_title = declared
+        name = self.__class__.__name__
+        if code is not None and (status is None or isinstance(status, str)):
+            if status is not None and message is not None:
+                raise TypeError(
+                    f"{name} declares its status ({code}) and takes one message, as"
+                    f" in {name}({status!r}), not two"
+                )
+            message = message if status is None else status
+            status = code
+        elif code is not None and status != code:
+            raise TypeError(
+                f"{name} declares its status ({code}); raise it with the message"
+                f" alone, as in {name}('...'), not with the status {status!r}"
+            )
+        for what, given, fixed in (
+            ("type", type, kind),
+            ("title", title, declared_title),
+        ):
+            if fixed is not None and given is not None and given != fixed:
+                raise TypeError(
+                    f"{name} declares its {what} ({fixed!r}); raise it without"
+                    f" {what}=, or raise an ApiError with {what}={given!r}"
+                )
+        return (
+            status,
+            message,
+            kind if type is None else type,
+            (declared_title if title is None else title),
+        )
 
     @property
     def type(self) -> str:
@@ -320,60 +389,3 @@ def _accepts_json(environ: WSGIEnvironment | Request | None) -> bool:
 def _accept_allows_json(accept: str) -> bool:
     best = parse_accept_header(accept, MIMEAccept).best_match(_OFFERED)
     return best is not None and best != "text/plain"
-
-
-def _check_message(message: object, what: str = "message") -> None:
-    if not isinstance(message, str):
-        raise TypeError(
-            f"ApiError {what} must be a str or None, not {message!r}"
-            f" ({type(message).__name__})"
-        )
-    try:
-        message.encode()
-    except UnicodeEncodeError as exc:
-        raise ValueError(
-            f"ApiError {what} {message!r} cannot be encoded as UTF-8: {exc.reason}"
-        ) from None
-
-
-def _check_uri(what: str, value: object) -> str:
-    """Return ``value`` if it is a URI reference (RFC 3986), else raise naming it."""
-    if not isinstance(value, str):
-        raise TypeError(
-            f"ApiError {what} must be a URI reference (a str) or None, not {value!r}"
-            f" ({type(value).__name__})"
-        )
-    if not _URI_CHARACTERS.fullmatch(value) or (
-        _COLON_FIRST.match(value) and not _SCHEME.match(value)
-    ):
-        raise ValueError(
-            f"ApiError {what} must be a URI reference, such as"
-            f" 'https://example.com/probs/out-of-credit' or '/probs/out-of-credit',"
-            f" not {value!r}; percent-encode spaces and other characters"
-        )
-    return value
-
-
-def _check_members(members: dict[str, object]) -> None:
-    """Refuse extension members that shadow the problem's own, or are not JSON."""
-    if "message" in members:
-        raise TypeError(
-            "ApiError takes the message as its second positional argument, as in"
-            f" ApiError(422, {members['message']!r}), not as message=...: given by"
-            " keyword it would be sent as an extension member"
-        )
-    for name in _STANDARD_MEMBERS:
-        if name in members:
-            fix = "the status" if name == "status" else "the message"
-            raise TypeError(
-                f"ApiError member {name!r} would shadow the problem's own {name!r};"
-                f" pass {fix} positionally, or give the member another name"
-            )
-    for name, value in members.items():
-        try:
-            _json.dumps(value)
-        except (TypeError, ValueError, RecursionError) as exc:
-            kind = TypeError if isinstance(exc, TypeError) else ValueError
-            raise kind(
-                f"ApiError member {name!r} must be JSON-encodable, not {value!r}: {exc}"
-            ) from None

@@ -236,7 +236,8 @@ def _operation(
         }
     name = getattr(original, "__name__", "")
     source = hints.get(name, NO_HINTS)
-    operation["responses"] = _responses(builder, plan, handler, source, method)
+    raised = _classes(original, source)
+    operation["responses"] = _responses(builder, plan, handler, source, raised, method)
     return operation
 
 
@@ -276,6 +277,7 @@ def _responses(
     plan: InputPlan | None,
     handler: ApiHandler,
     source: SourceHints,
+    raised_classes: list[type[Exception]],
     method: str,
 ) -> dict[str, Any]:
     options = handler.options
@@ -316,7 +318,7 @@ def _responses(
             problems.setdefault(validation, [])
         if plan.params:
             problems.setdefault(404, [])
-    for raised in (*options.raises, *source.raises):
+    for raised in (*options.raises, *source.raises, *raised_classes):
         if isinstance(raised, int):
             problems.setdefault(raised, [])
         else:
@@ -329,6 +331,29 @@ def _responses(
             continue
         responses[str(status)] = _problem(status, problems[status], validation, options)
     return responses
+
+
+def _classes(func: Any, source: SourceHints) -> list[type[Exception]]:
+    """Return the error classes ``func`` raises by name, resolved in its module:
+    those with a status (``code``) of 400 to 599, as ``raises=`` takes them."""
+    if not source.raised_names:
+        return []
+    namespace = getattr(inspect.unwrap(func), "__globals__", None) or {}
+    found: list[type[Exception]] = []
+    for dotted in source.raised_names:
+        first, *rest = dotted.split(".")
+        value = namespace.get(first)
+        for part in rest:
+            value = getattr(value, part, None)
+        code = getattr(value, "code", None)
+        if (
+            isinstance(value, type)
+            and issubclass(value, Exception)
+            and type(code) is int
+            and 400 <= code <= 599
+        ):
+            found.append(value)
+    return found
 
 
 def _problem(

@@ -4,7 +4,8 @@ A method function that calls ``res.sse(...)`` answers ``text/event-stream``, one
 that calls ``res.ndjson(...)`` ``application/x-ndjson``, one that calls
 ``res.status(201)`` with a literal success status answers with it, and one that
 raises ``ApiError(404, ...)`` (any class called with a literal status from 400 to
-599) may answer that problem. The OpenAPI
+599) may answer that problem, as may one that raises a class by name
+(``raise TodoGone("...")``), which the document resolves to its ``code``. The OpenAPI
 document says so without an annotation; the handler's own declaration
 (``responses=``) overrides the guess.
 """
@@ -33,6 +34,8 @@ class SourceHints:
     raises: tuple[int, ...] = ()
     #: The success statuses it sets with ``res.status(201)``, a literal.
     statuses: tuple[int, ...] = ()
+    #: The names it raises without a literal status (``TodoGone``, ``errors.Gone``).
+    raised_names: tuple[str, ...] = ()
 
 
 NO_HINTS = SourceHints()
@@ -61,6 +64,7 @@ def _hints_in(function: ast.FunctionDef | ast.AsyncFunctionDef) -> SourceHints:
     stream = None
     raised: set[int] = set()
     statuses: set[int] = set()
+    names: set[str] = set()
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             name = node.func.attr
@@ -70,11 +74,30 @@ def _hints_in(function: ast.FunctionDef | ast.AsyncFunctionDef) -> SourceHints:
                 status = _literal_status(node, 200, 299)
                 if status is not None:
                     statuses.add(status)
-        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-            status = _literal_status(node.exc, 400, 599)
+        elif isinstance(node, ast.Raise) and node.exc is not None:
+            call = node.exc if isinstance(node.exc, ast.Call) else None
+            status = None if call is None else _literal_status(call, 400, 599)
             if status is not None:
                 raised.add(status)
-    return SourceHints(stream, tuple(sorted(raised)), tuple(sorted(statuses)))
+            else:
+                dotted = _dotted(node.exc if call is None else call.func)
+                if dotted is not None:
+                    names.add(dotted)
+    return SourceHints(
+        stream, tuple(sorted(raised)), tuple(sorted(statuses)), tuple(sorted(names))
+    )
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """Return the dotted name ``node`` spells (``TodoGone``, ``errors.Gone``)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def _literal_status(call: ast.Call, low: int, high: int) -> int | None:

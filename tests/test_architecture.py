@@ -44,6 +44,7 @@ FLOORS = [
     "_send_file",
     "_delivery",
     "_response",
+    "_problem_members",
     "_errors",
     # typed input: schema adapters, a signature's plan, the plan run on a request
     "_schemas",

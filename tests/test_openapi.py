@@ -362,12 +362,56 @@ def test_a_typed_route_parameter_documents_404(doc: dict[str, Any]) -> None:
     )
 
 
-def test_a_literal_status_raised_in_the_function_is_documented(
+TODO_GONE = {
+    "anyOf": [
+        PROBLEM,
+        {
+            "allOf": [
+                PROBLEM,
+                {"type": "object", "properties": {"type": {"enum": [TodoGone.type]}}},
+            ]
+        },
+    ]
+}
+
+
+def test_a_status_or_an_error_class_raised_in_the_function_is_documented(
     doc: dict[str, Any],
 ) -> None:
+    # raise ApiError(404, ...) and raise TodoGone("Deleted"), a class declaring
+    # code = 410 and its type, found by name in the route file's module.
     responses = doc["paths"]["/api/todos/{id}"]["get"]["responses"]
     assert list(responses) == ["200", "404", "410"]
-    assert responses["410"] == problem("Gone")
+    assert responses["404"] == problem("Not Found")
+    assert responses["410"] == problem("Gone", TODO_GONE)
+
+
+def test_a_raised_name_that_is_no_error_class_with_a_status_is_left_out(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "thing.py").write_text(
+        "import errno\n"
+        "from werkzeug.exceptions import HTTPException, NotFound\n"
+        "class Oops(Exception):\n"
+        "    code = 418\n"
+        "def GET(req, res):\n"
+        "    if req.args.get('a'):\n"
+        "        raise NotFound()\n"
+        "    if req.args.get('b'):\n"
+        "        raise HTTPException()\n"
+        "    if req.args.get('c'):\n"
+        "        raise Missing('no')\n"
+        "    if req.args.get('d'):\n"
+        "        raise errno.EPERM\n"
+        "    raise Oops()\n"
+    )
+    responses = nextresp.openapi(tmp_path / "api")["paths"]["/api/thing"]["get"][
+        "responses"
+    ]
+    # NotFound (404) and Oops (an Exception whose code is 418) are documented; an
+    # HTTPException without a code, an unknown name and an int are not.
+    assert list(responses) == ["200", "404", "418"]
 
 
 def test_raises_lists_statuses_and_error_classes_with_their_type(
@@ -375,25 +419,7 @@ def test_raises_lists_statuses_and_error_classes_with_their_type(
 ) -> None:
     responses = doc["paths"]["/api/other/search"]["get"]["responses"]
     assert list(responses) == ["200", "410", "422", "429"]
-    assert responses["410"] == problem(
-        "Gone",
-        {
-            "anyOf": [
-                PROBLEM,
-                {
-                    "allOf": [
-                        PROBLEM,
-                        {
-                            "type": "object",
-                            "properties": {
-                                "type": {"enum": [TodoGone.type]},
-                            },
-                        },
-                    ]
-                },
-            ]
-        },
-    )
+    assert responses["410"] == problem("Gone", TODO_GONE)
     assert responses["429"] == problem("Too Many Requests")
 
 

@@ -461,7 +461,7 @@ def test_the_command_says_why_a_tree_is_refused(
 # -- the source hints, read once when the tree loads -------------------------------
 
 
-def test_hints_name_streams_success_statuses_and_raised_statuses(
+def test_hints_name_streams_success_statuses_and_what_is_raised(
     tmp_path: Path,
 ) -> None:
     source = tmp_path / "route.py"
@@ -471,6 +471,10 @@ def test_hints_name_streams_success_statuses_and_raised_statuses(
         "    if req.body is None:\n        raise ApiError(400, 'no body')\n"
         "    if not req.body:\n        raise errors.Gone(410)\n"
         "    raise ApiError(status)\n"
+        "    raise TodoGone('deleted')\n"
+        "    raise errors.Missing\n"
+        "    raise make_error()()\n"
+        "    raise\n"
         "    res.status(201).json({})\n"
         "def PUT(req, res):\n    res.ndjson(rows())\n"
         "def DELETE(req, res):\n    res.status(204).end()\n"
@@ -479,7 +483,11 @@ def test_hints_name_streams_success_statuses_and_raised_statuses(
     )
     assert hints_of(source) == {
         "GET": SourceHints(stream="text/event-stream"),
-        "POST": SourceHints(raises=(400, 410), statuses=(201,)),
+        "POST": SourceHints(
+            raises=(400, 410),
+            statuses=(201,),
+            raised_names=("ApiError", "TodoGone", "errors.Missing"),
+        ),
         "PUT": SourceHints(stream="application/x-ndjson"),
         "DELETE": SourceHints(statuses=(204,)),
     }

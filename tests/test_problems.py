@@ -560,3 +560,173 @@ def test_response_class_must_be_an_api_response_subclass(value: object) -> None:
     with pytest.raises(TypeError) as info:
         routes(Path(__file__).parent, response_class=value)  # type: ignore[arg-type]
     assert str(info.value) == message
+
+
+# -- a subclass names a kind of problem ------------------------------------------------
+
+
+class TodoGone(ApiError):
+    """A deleted todo: its status, type and title declared once, here."""
+
+    code = 410
+    type = "https://example.com/problems/todo-gone"
+    title = "Todo gone"
+
+
+class RateLimited(ApiError):
+    code = 429
+
+
+def test_a_subclass_is_raised_with_its_message_alone() -> None:
+    @api_handler
+    def handler(req: Request, res: ApiResponse) -> None:
+        res.set_header("X-Trace", "t1")
+        raise TodoGone("Deleted yesterday", headers={"Retry-After": "5"})
+
+    r = call_wsgi(handler)
+    assert r.status == "410 Gone"
+    assert r.data == (
+        b'{"type":"https://example.com/problems/todo-gone","title":"Todo gone",'
+        b'"status":410,"detail":"Deleted yesterday"}'
+    )
+    assert r.headers["Content-Type"] == PROBLEM
+    assert r.headers["Retry-After"] == "5"
+    assert r.headers["X-Trace"] == "t1"
+    r = call_wsgi(handler, headers={"Accept": "text/plain"})
+    assert (r.status_code, r.data) == (410, b"Deleted yesterday")
+
+
+def test_a_subclass_fills_in_what_it_declares() -> None:
+    error = TodoGone()
+    assert (error.code, error.message, error.detail) == (410, "Gone", None)
+    assert (error.type, error.title) == (TodoGone.type, "Todo gone")
+    assert error.problem == {
+        "type": "https://example.com/problems/todo-gone",
+        "title": "Todo gone",
+        "status": 410,
+    }
+    limited = RateLimited("Slow down", instance="/calls/7", retry_in=30)
+    assert limited.problem == {
+        "type": "about:blank",
+        "title": "Too Many Requests",
+        "status": 429,
+        "detail": "Slow down",
+        "instance": "/calls/7",
+        "retry_in": 30,
+    }
+    assert repr(limited) == "RateLimited(429, 'Slow down')"
+
+
+def test_a_subclass_of_a_subclass_inherits_its_declarations() -> None:
+    class TodoPurged(TodoGone):
+        title = "Todo purged"
+
+    assert TodoPurged("Gone for good").problem == {
+        "type": "https://example.com/problems/todo-gone",
+        "title": "Todo purged",
+        "status": 410,
+        "detail": "Gone for good",
+    }
+
+
+def test_a_subclass_survives_copy_and_pickle() -> None:
+    import copy
+    import pickle
+
+    error = TodoGone("Deleted yesterday")
+    for again in (copy.copy(error), pickle.loads(pickle.dumps(error))):
+        assert type(again) is TodoGone
+        assert again.problem == error.problem
+
+
+def test_a_subclass_without_declarations_still_takes_a_status() -> None:
+    class Plain(ApiError):
+        pass
+
+    assert Plain(409, "Taken").problem == {
+        "type": "about:blank",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "Taken",
+    }
+    with pytest.raises(TypeError) as info:
+        Plain()
+    assert str(info.value) == (
+        "Plain needs a status, as in ApiError(404, 'No such todo'); a subclass may"
+        " declare code = 404 instead"
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: TodoGone("one", "two"),
+            "TodoGone declares its status (410) and takes one message, as in"
+            " TodoGone('one'), not two",
+        ),
+        (
+            lambda: TodoGone(404, "Missing"),
+            "TodoGone declares its status (410); raise it with the message alone, as"
+            " in TodoGone('...'), not with the status 404",
+        ),
+        (
+            lambda: TodoGone("x", type="/other"),
+            "TodoGone declares its type ('https://example.com/problems/todo-gone');"
+            " raise it without type=, or raise an ApiError with type='/other'",
+        ),
+        (
+            lambda: TodoGone("x", title="Other"),
+            "TodoGone declares its title ('Todo gone'); raise it without title=, or"
+            " raise an ApiError with title='Other'",
+        ),
+        (
+            lambda: ApiError(),
+            "ApiError needs a status, as in ApiError(404, 'No such todo'); a subclass"
+            " may declare code = 404 instead",
+        ),
+    ],
+)
+def test_a_call_that_contradicts_the_class_says_so(
+    call: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(TypeError) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_the_same_status_type_and_title_given_again_are_accepted() -> None:
+    error = TodoGone(410, "x", type=TodoGone.type, title="Todo gone")
+    assert error.problem == TodoGone("x").problem
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "message"),
+    [
+        ("code = 302", ValueError, "Bad.code must be an int from 400 to 599, not 302"),
+        (
+            "code = '404'",
+            TypeError,
+            "Bad.code must be an int from 400 to 599, not '404' (str)",
+        ),
+        (
+            "type = 'not a uri'",
+            ValueError,
+            "Bad.type must be a URI reference, such as"
+            " 'https://example.com/probs/out-of-credit' or '/probs/out-of-credit',"
+            " not 'not a uri'; percent-encode spaces and other characters",
+        ),
+        (
+            "title = 'Gone'",
+            ValueError,
+            "Bad.title 'Gone' summarises a custom type, and Bad declares none:"
+            " declare type = 'https://...' too",
+        ),
+    ],
+)
+def test_a_subclass_that_declares_a_wrong_value_fails_where_it_is_made(
+    body: str, kind: type[Exception], message: str
+) -> None:
+    with pytest.raises(kind) as info:
+        exec(f"class Bad(ApiError):\n    {body}\n", {"ApiError": ApiError})
+    assert str(info.value) == message

@@ -7,6 +7,7 @@ a Content-Length that does not match the body, and bad header names.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import socket
@@ -482,14 +483,20 @@ def test_soak(address: str, request: pytest.FixtureRequest) -> None:
         mix = [entry for entry in MIX if len(entry[3]) < LIMIT]
     else:
         mix = MIX
-    before = stats(address)
-    served, failures = drive(address, SOAK_SECONDS, mix=mix)
-    after = stats(address)
-    grown = (after["rss"] - before["rss"]) / 1e6
+    # Two equal windows after the warm-up: a leak grows RSS in each, while an
+    # allocator that reaches a new high-water mark late (a busy machine slows the
+    # warm-up, and eight threads may each get an arena of their own) grows it once.
+    rss = [stats(address)["rss"]]
+    served, failures = 0, []
+    for _ in range(2):
+        more, more_failures = drive(address, SOAK_SECONDS, mix=mix)
+        served, failures = served + more, failures + more_failures
+        rss.append(stats(address)["rss"])
+    grown = [(after - before) / 1e6 for before, after in itertools.pairwise(rss)]
     print(
-        f"\nsoak: {warm_served} + {served} requests in {SOAK_SECONDS:.0f} s,"
-        f" RSS {grown:+.2f} MB after the warm-up"
+        f"\nsoak: {warm_served} + {served} requests in {2 * SOAK_SECONDS:.0f} s,"
+        f" RSS {grown[0]:+.2f} then {grown[1]:+.2f} MB after the warm-up"
     )
     assert warm_failures + failures == []
     assert served > 0
-    assert grown < 5
+    assert min(grown) < 5

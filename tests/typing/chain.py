@@ -95,3 +95,19 @@ def sized(req: ApiRequest, res: ApiResponse) -> None:
 
 
 assert_type(sized, ApiHandler)
+
+
+class TodoGone(ApiError):
+    """A kind of problem: its status, type and title declared once."""
+
+    code = 410
+    type = "https://example.com/problems/todo-gone"
+    title = "Todo gone"
+
+
+def gone() -> None:
+    raise TodoGone("Deleted yesterday", headers={"Retry-After": "5"})
+
+
+assert_type(TodoGone().type, str)
+assert_type(TodoGone("x").code, int)

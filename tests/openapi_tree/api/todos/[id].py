@@ -7,7 +7,7 @@ def GET(req, res, id: int) -> Todo:
     if id == 0:
         raise ApiError(404, "No such todo")
     if id == 9:
-        raise TodoGone(410, "Deleted", type=TodoGone.type)
+        raise TodoGone("Deleted")
     return Todo(id=id, title="write docs", done=False)
 
 
