@@ -196,7 +196,9 @@ def input_models(func: Callable[..., object]) -> tuple[tuple[str, Any], ...]:
 
 
 #: Return annotations that say the handler answers through ``res``.
-_NOT_RETURNED = frozenset({None, type(None), Any, object, "None"})
+_NOT_RETURNED = frozenset(
+    {None, type(None), Any, object, "None", typing.NoReturn, typing.Never}
+)
 
 
 def _returned(
@@ -281,31 +283,44 @@ def header_names(model: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _field_keys(model: Any) -> tuple[str, ...]:
+    return tuple(key for key, _ in _fields(model))
+
+
+def _fields(model: Any) -> tuple[tuple[str, Any], ...]:
+    """Return each field of ``model`` as the key its library validates (a pydantic
+    alias, a msgspec ``rename``), with the field's type."""
     pydantic_fields = getattr(model, "__pydantic_fields__", None)
     if isinstance(pydantic_fields, dict):
         return tuple(
-            info.alias if isinstance(info.alias, str) else key
+            (_pydantic_key(key, info), info.annotation)
             for key, info in pydantic_fields.items()
         )
-    encoded = getattr(model, "__struct_encode_fields__", None)
-    if isinstance(encoded, tuple):  # a msgspec Struct, its renames applied
-        return encoded
     try:
         hints = typing.get_type_hints(model)
     except Exception:  # not a class with fields
         return ()
+    encoded = getattr(model, "__struct_encode_fields__", None)
+    names = getattr(model, "__struct_fields__", None)
+    if isinstance(encoded, tuple) and isinstance(names, tuple):  # a msgspec Struct
+        return tuple(zip(encoded, (hints.get(name) for name in names), strict=True))
     return tuple(
-        key for key, hint in hints.items() if typing.get_origin(hint) is not ClassVar
+        (key, hint)
+        for key, hint in hints.items()
+        if typing.get_origin(hint) is not ClassVar
     )
 
 
+def _pydantic_key(name: str, info: Any) -> str:
+    for alias in (info.validation_alias, info.alias):
+        if isinstance(alias, str):
+            return alias
+    return name
+
+
 def list_fields(model: Any) -> frozenset[str]:
-    """Name the fields of ``model`` that take several values (``tags: list[str]``)."""
-    try:
-        hints = typing.get_type_hints(model)
-    except Exception:  # not a class with fields: no key repeats
-        return frozenset()
-    return frozenset(name for name, hint in hints.items() if _is_sequence(hint))
+    """Name the fields of ``model`` that take several values (``tags: list[str]``),
+    by the key their library validates."""
+    return frozenset(key for key, hint in _fields(model) if _is_sequence(hint))
 
 
 def _is_sequence(hint: Any) -> bool:

@@ -29,7 +29,9 @@ AsyncStep = Callable[
 
 def is_async(func: object) -> bool:
     """Tell whether calling ``func`` makes a coroutine: ``async def``, or its
-    ``__call__`` is."""
+    ``__call__`` is, or it wraps one (``functools.wraps``: a typed-input handler)."""
+    if callable(func):
+        func = inspect.unwrap(func)
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
         getattr(func, "__call__", None)  # noqa: B004 (an object's async __call__)
     )

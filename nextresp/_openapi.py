@@ -22,6 +22,7 @@ from ._input_plan import _CONVERTERS, NO_DEFAULT, InputPlan
 from ._methods import MethodDispatch
 from ._openapi_schemas import (
     COMPONENTS,
+    fields_of,
     merge,
     prepare,
     schema_of,
@@ -61,11 +62,13 @@ PROBLEM_SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "ValidationError": {
         "type": "object",
-        "description": "One error of the input: at a body pointer or a query key.",
+        "description": "One error of the input: at a body pointer, a query key"
+        " or a header.",
         "properties": {
             "detail": {"type": "string"},
             "pointer": {"type": "string", "description": "A JSON Pointer, as #/a/0"},
             "parameter": {"type": "string", "description": "The query key"},
+            "header": {"type": "string", "description": "The header's name"},
         },
         "required": ["detail"],
     },
@@ -163,7 +166,6 @@ def prepare_schemas(handlers: Iterable[ApiHandler]) -> None:
             plan: InputPlan | None = getattr(func, PLAN_ATTRIBUTE, None)
             if plan is not None:
                 wanted.append((plan.body_type, False))
-                wanted.append((plan.query_type, True))
                 wanted.append((plan.returns, True))
     prepare((model, output) for model, output in wanted if model is not None)
 
@@ -222,7 +224,10 @@ def _operation(
         if segment.kind is not SegmentKind.STATIC
     ]
     if plan is not None and plan.query_type is not None:
-        parameters += _query_parameters(builder, plan.query_type)
+        parameters += _parameters(builder, plan.query_type, "query")
+    if plan is not None and plan.headers_type is not None:
+        names = dict(plan.header_names)
+        parameters += _parameters(builder, plan.headers_type, "header", names)
     if parameters:
         operation["parameters"] = parameters
     if (
@@ -255,18 +260,22 @@ def _path_parameter(segment: Any, converter: Any) -> dict[str, Any]:
     return parameter
 
 
-def _query_parameters(builder: _Builder, model: Any) -> list[dict[str, Any]]:
-    """Return one query parameter per field of the query's model."""
-    schema = builder.schema(model, output=True)  # defaults kept: inline
-    ref = schema.get("$ref", "")
-    if ref.startswith(COMPONENTS):
-        schema = builder.components.get(ref[len(COMPONENTS) :], schema)
-    required = set(schema.get("required", ()))
+def _parameters(
+    builder: _Builder, model: Any, where: str, names: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Return one parameter per field of a query or headers model, read as a
+    request sends it: each under the key it is validated by (a header under its
+    header's name), with its default."""
+    # The components the fields reference join the document's; the fields are inline.
+    own = merge(fields_of(model), builder.components, builder.owners)
+    properties = own.get("properties", {})
+    required = set(own.get("required", ()))
     parameters = []
-    for name, field in schema.get("properties", {}).items():
-        parameter = {"name": name, "in": "query", "required": name in required}
+    for key, field in properties.items():
+        name = key if names is None else names.get(key, key)
+        parameter = {"name": name, "in": where, "required": key in required}
         parameter["schema"] = field
-        if field.get("description"):
+        if isinstance(field, dict) and field.get("description"):
             parameter["description"] = field["description"]
         parameters.append(parameter)
     return parameters
@@ -314,7 +323,7 @@ def _responses(
         if plan.body is not None and method not in ("GET", "HEAD"):
             for status in (400, 413, 415, validation):
                 problems.setdefault(status, [])
-        if plan.query is not None:
+        if plan.query is not None or plan.headers is not None:
             problems.setdefault(validation, [])
         if plan.params:
             problems.setdefault(404, [])

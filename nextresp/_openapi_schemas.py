@@ -14,6 +14,7 @@ named apart only beside the answer's: ``TodoInput`` beside ``Todo``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -106,11 +107,18 @@ def _short_names(
 
     pydantic names two classes of one name after their modules, and a route
     file's module name holds a hash of its absolute path: a document must not
-    change with the directory it is made in. The second ``Item`` is ``Item2``.
+    change with the directory it is made in. So the names are given in the
+    order the batch's types (the routes, in the order they are tried) first
+    reference them, not in pydantic's order, and the second ``Item`` is
+    ``Item2`` wherever the tree lies.
     """
+    ordered: dict[Any, None] = {}
+    for key in sorted(written, key=lambda key: key[0]):
+        ordered.update(dict.fromkeys(_referenced(written[key], definitions)))
+    ordered.update(dict.fromkeys(definitions))
     renamed: dict[str, str] = {}
     taken: set[str] = set()
-    for name in definitions:
+    for name in ordered:
         short = str(name).rpartition("__")[2] or str(name)
         chosen, number = short, 2
         while chosen in taken:
@@ -150,7 +158,29 @@ def _referenced(
     return found
 
 
-def _made(model: Any, output: bool) -> Schema:
+def fields_of(model: Any) -> Schema:
+    """Return the object schema of ``model`` as a request sends it, defaults kept,
+    with the components its fields reference: what query and header parameters
+    are made from, one per property (keyed by alias where a field has one)."""
+    try:
+        found = _fields.get(model)
+    except TypeError:  # unhashable: made each time
+        found = None
+    if found is None:
+        found = _made(model, False, strip=False)
+        with contextlib.suppress(TypeError):
+            _fields[model] = found
+    schema, defs = found
+    ref = schema.get("$ref", "")
+    if ref.startswith(COMPONENTS):
+        schema = defs.get(ref[len(COMPONENTS) :], schema)
+    return schema, {name: body for name, body in defs.items() if body is not schema}
+
+
+_fields: dict[Any, Schema] = {}
+
+
+def _made(model: Any, output: bool, *, strip: bool = True) -> Schema:
     try:
         adapter = adapter_for(model)
     except TypeError as exc:
@@ -179,7 +209,7 @@ def _made(model: Any, output: bool) -> Schema:
     ):
         defs = {**defs, name: schema}
         schema = {"$ref": COMPONENTS + name}
-    return (schema, defs) if output else _as_input(schema, defs)
+    return (schema, defs) if output or not strip else _as_input(schema, defs)
 
 
 def _as_input(schema: dict[str, Any], defs: dict[str, dict[str, Any]]) -> Schema:

@@ -67,7 +67,10 @@ def _sending(func: Callable[..., object], plan: InputPlan) -> Callable[..., obje
     """
     dump = getattr(plan.returns_adapter, "dump", None) or (lambda value: value)
 
-    if inspect.iscoroutinefunction(inspect.unwrap(func)):
+    target = inspect.unwrap(func)
+    if inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(
+        getattr(target, "__call__", None)  # noqa: B004 (an object's async __call__)
+    ):
 
         async def send_async(req: Request, res: Any, **route_params: Any) -> object:
             value = await func(req, res, **route_params)  # type: ignore[misc]

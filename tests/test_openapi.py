@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 
 import nextresp
 from nextresp import routes
+from nextresp.testing import Client
 
 from .openapi_tree.models import TodoGone
 from .support import ROOT
@@ -541,18 +542,25 @@ def test_each_call_returns_a_new_dict(doc: dict[str, Any]) -> None:
 
 
 def test_the_document_does_not_depend_on_where_the_tree_is(tmp_path: Path) -> None:
+    # pydantic orders classes of one name by their modules' names, which hold a
+    # hash of the file's absolute path: six places give both orders.
     documents = []
-    for place in ("one", "two"):
-        (tmp_path / place / "api").mkdir(parents=True)
-        for name, field in (("a", "x: int"), ("b", "y: str")):
-            (tmp_path / place / "api" / f"{name}.py").write_text(
+    for place in ("aaa", "zzz", "one", "two", "three", "four"):
+        api = tmp_path / place / "api"
+        (api / "sub").mkdir(parents=True)
+        for name, field in (("zeta", "x: int"), ("sub/alpha", "y: str")):
+            (api / f"{name}.py").write_text(
                 "import pydantic\n"
                 f"class Item(pydantic.BaseModel):\n    {field}\n"
                 "def POST(req, res, body: Item) -> Item: ...\n"
             )
-        documents.append(json.dumps(nextresp.openapi(tmp_path / place / "api")))
-    assert documents[0] == documents[1]
-    assert '"Item2"' in documents[0]
+        documents.append(json.dumps(nextresp.openapi(api)))
+    assert len(set(documents)) == 1
+    document = json.loads(documents[0])
+    # The names follow the order the routes are tried: /api/sub/alpha, then /api/zeta.
+    assert list(document["paths"]) == ["/api/sub/alpha", "/api/zeta"]
+    assert document["components"]["schemas"]["Item"]["required"] == ["y"]
+    assert document["components"]["schemas"]["Item2"]["required"] == ["x"]
     assert "nextresp_route" not in documents[0]
 
 
@@ -577,3 +585,75 @@ def test_a_type_without_a_json_schema_is_described_and_the_tree_still_loads(
         described
     )
     assert operation["responses"]["200"] == json_answer(described)
+
+
+# -- typed headers and query fields, as a request sends them -------------------------
+
+
+def test_typed_headers_are_header_parameters_under_the_headers_names(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "me.py").write_text(
+        "import pydantic\n"
+        "class Auth(pydantic.BaseModel):\n"
+        "    x_token: str\n"
+        "    accept_language: list[str] = []\n"
+        "def GET(req, res, headers: Auth):\n"
+        "    res.json({})\n"
+    )
+    document = nextresp.openapi(tmp_path / "api")
+    get = document["paths"]["/api/me"]["get"]
+    assert get["parameters"] == [
+        {
+            "name": "X-Token",
+            "in": "header",
+            "required": True,
+            "schema": {"title": "X Token", "type": "string"},
+        },
+        {
+            "name": "Accept-Language",
+            "in": "header",
+            "required": False,
+            "schema": {
+                "default": [],
+                "items": {"type": "string"},
+                "title": "Accept Language",
+                "type": "array",
+            },
+        },
+    ]
+    assert get["responses"]["422"] == problem("Unprocessable Content", VALIDATION)
+    error = document["components"]["schemas"]["ValidationError"]
+    assert error["properties"]["header"] == {
+        "type": "string",
+        "description": "The header's name",
+    }
+    validate(document)
+
+
+def test_query_parameters_are_named_as_validated_and_computed_fields_left_out(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "find.py").write_text(
+        "import pydantic\n"
+        "class Find(pydantic.BaseModel):\n"
+        "    term: str = pydantic.Field(validation_alias='q')\n"
+        "    page: int = 1\n"
+        "    @pydantic.computed_field\n"
+        "    @property\n"
+        "    def offset(self) -> int:\n"
+        "        return (self.page - 1) * 10\n"
+        "def GET(req, res, query: Find):\n"
+        "    res.json({'term': query.term, 'offset': query.offset})\n"
+    )
+    app = routes(tmp_path / "api")
+    parameters = nextresp.openapi(app)["paths"]["/api/find"]["get"]["parameters"]
+    assert [(p["name"], p["required"]) for p in parameters] == [
+        ("q", True),
+        ("page", False),
+    ]
+    assert parameters[1]["schema"] == {"default": 1, "title": "Page", "type": "integer"}
+    answer = Client(app).get("/api/find?q=milk&page=3")
+    assert answer.json == {"term": "milk", "offset": 20}

@@ -79,6 +79,51 @@ def test_an_async_handler_returns_its_value_too() -> None:
     assert Client(read).get("/").json == {"id": 5, "title": "async"}
 
 
+def test_an_async_callable_object_returns_its_value_too() -> None:
+    class Reader:
+        async def __call__(self, req: Any, res: Any) -> Todo:
+            return Todo(id=6, title="object")
+
+    assert Client(api_handler(Reader())).get("/").json == {"id": 6, "title": "object"}
+
+
+@pytest.mark.parametrize("annotation", ["NoReturn", "Never", "'NoReturn'"])
+def test_a_function_that_never_returns_answers_through_what_it_raises(
+    annotation: str,
+) -> None:
+    namespace: dict[str, Any] = {"ApiError": ApiError}
+    exec(
+        f"from typing import NoReturn, Never\n"
+        f"def gone(req, res) -> {annotation}:\n"
+        "    raise ApiError(410, 'Deleted')\n",
+        namespace,
+    )
+    result = Client(api_handler(namespace["gone"])).get("/")
+    assert (result.status, result.problem["detail"]) == (410, "Deleted")
+
+
+def test_an_async_handler_with_a_return_type_is_checked_against_its_middleware() -> (
+    None
+):
+    async def outer(req: Any, res: Any, call_next: Any) -> None:
+        await call_next()
+
+    def inner(req: Any, res: Any, call_next: Any) -> None:
+        call_next()
+
+    async def read(req: Any, res: Any) -> Todo:
+        return Todo(id=1, title="a")
+
+    with pytest.raises(TypeError) as info:
+        api_handler(read, use=[outer, inner])
+    message = str(info.value)
+    assert message.startswith("the sync middleware ")
+    assert ".inner runs inside the async middleware " in message
+    assert ".outer and around the async def handler " in message
+    answer = Client(api_handler(read, use=[outer])).get("/")
+    assert (answer.status, answer.json) == (200, {"id": 1, "title": "a"})
+
+
 def test_the_status_set_before_returning_is_kept() -> None:
     @api_handler(methods=["POST"])
     def create(req: Any, res: Any) -> Todo:

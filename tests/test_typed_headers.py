@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pydantic
 import pytest
 
@@ -237,3 +238,43 @@ def test_a_headers_annotation_a_library_cannot_take_is_refused_at_decoration() -
         "test_a_headers_annotation_a_library_cannot_take_is_refused_at_decoration"
         ".<locals>.get() parameter headers: cannot validate"
     )
+
+
+class RenamedLanguages(msgspec.Struct, rename="kebab"):
+    accept_language: list[str] = []
+
+
+class AliasedLanguages(pydantic.BaseModel):
+    languages: list[str] = pydantic.Field(default=[], alias="accept_language")
+    key: str = pydantic.Field(validation_alias="x_api_key")
+
+
+def test_a_list_field_under_a_rename_or_an_alias_splits_its_header() -> None:
+    @api_handler
+    def renamed(req: ApiRequest, res: ApiResponse, headers: RenamedLanguages) -> None:
+        res.json(headers.accept_language)
+
+    @api_handler
+    def aliased(req: ApiRequest, res: ApiResponse, headers: AliasedLanguages) -> None:
+        res.json({"languages": headers.languages, "key": headers.key})
+
+    sent = {"Accept-Language": "en, fr", "X-Api-Key": "k1"}
+    assert Client(renamed).get("/", headers=sent).json == ["en", "fr"]
+    answer = Client(aliased).get("/", headers=sent)
+    assert answer.json == {"languages": ["en", "fr"], "key": "k1"}
+    missing = Client(aliased).get("/", headers={"Accept-Language": "en"})
+    assert missing.problem["errors"] == [
+        {"detail": "Field required", "header": "X-Api-Key"}
+    ]
+
+
+class AliasedTags(pydantic.BaseModel):
+    tags: list[str] = pydantic.Field(default=[], alias="tag")
+
+
+def test_a_query_list_field_under_an_alias_takes_every_value() -> None:
+    @api_handler
+    def tagged(req: ApiRequest, res: ApiResponse, query: AliasedTags) -> None:
+        res.json(query.tags)
+
+    assert Client(tagged).get("/?tag=a&tag=b").json == ["a", "b"]
