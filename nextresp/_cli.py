@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +43,10 @@ COMMANDS = {
     "dev": "serve DIR on 127.0.0.1, restarting when a file changes",
     "serve": "serve TARGET (DIR or module:app) in production, with granian or gunicorn",
 }
+
+
+#: The document's title and version when none is given.
+_OPENAPI_DEFAULTS = {"title": "API", "version": "0.1.0"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -124,11 +129,13 @@ def _tree_options(command: argparse.ArgumentParser) -> None:
 
 def _openapi_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--title", default="API", help="the API's title (default: %(default)s)"
+        "--title",
+        default=_OPENAPI_DEFAULTS["title"],
+        help="the API's title (default: %(default)s)",
     )
     command.add_argument(
         "--version",
-        default="0.1.0",
+        default=_OPENAPI_DEFAULTS["version"],
         help="the API's version, not nextresp's (default: %(default)s)",
     )
     command.add_argument(
@@ -252,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if app is None:
             return 1
         if args.command == "openapi":
-            return _openapi(app, args)
+            return _openapi(app, args, directory)
         print(_dev.format_table(app))
         return 0
     _check_cors(tree, command)
@@ -264,18 +271,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run_server(args, command, tree, None, extra)
 
 
-def _openapi(app: RoutesApp, args: argparse.Namespace) -> int:
+def _openapi(app: RoutesApp, args: argparse.Namespace, directory: str) -> int:
     """Print the tree's document, or check that ``--check FILE`` holds it."""
     try:
         document = app.openapi(title=args.title, version=args.version)
     except (TypeError, ValueError) as exc:
         print(f"nextresp openapi: error: {exc}", file=sys.stderr)
         return 1
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if args.check is None:
-        sys.stdout.write(text)
+        # UTF-8 whatever the terminal's encoding: the file is read back as UTF-8.
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode())
+        sys.stdout.buffer.flush()
         return 0
-    regenerate = f"regenerate it with nextresp openapi > {args.check}"
+    given = [directory]
+    for option in ("prefix", "title", "version"):
+        value = getattr(args, option)
+        if value is not None and value != _OPENAPI_DEFAULTS.get(option):
+            given += [f"--{option}", value]
+    command = shlex.join(["nextresp", "openapi", *given])
+    regenerate = f"regenerate it with {command} > {shlex.quote(args.check)}"
     try:
         committed = json.loads(Path(args.check).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -288,8 +304,8 @@ def _openapi(app: RoutesApp, args: argparse.Namespace) -> int:
         return 1
     if committed != document:
         print(
-            f"nextresp openapi: error: {args.check} is stale: the routes have"
-            f" changed since it was made; {regenerate}",
+            f"nextresp openapi: error: {args.check} is stale: it is not the document"
+            f" the routes make now; {regenerate}",
             file=sys.stderr,
         )
         return 1

@@ -21,6 +21,7 @@ from ._cors import Cors, add_cors_headers, answer_preflight
 from ._errors import error_response, error_response_for
 from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._hosts import Hosted, names_of
+from ._input_plan import unresolved_return
 from ._method_guard import admitted, check_methods, refuse_method
 from ._middleware import Step, compose, is_async
 from ._options import ApiOptions, OptionAttributes, OptionKeywords, options_of
@@ -199,14 +200,26 @@ class ApiHandler(OptionAttributes, Hosted):
             returned = _run_coroutine(returned)
         self._check(req, res, returned)
 
+    def _fix(self) -> str:
+        """Say how to answer instead of returning a value, for the TypeError."""
+        annotation = unresolved_return(self.func)
+        if annotation is not None:
+            return (
+                f"its return annotation {annotation!r} could not be resolved when the"
+                " handler was made (a name defined after it, or imported only under"
+                " TYPE_CHECKING), so nothing is sent; define the type before the"
+                " handler, or answer through res"
+            )
+        return (
+            "an api_handler answers through res (res.json(...), res.send(...)) and"
+            " returns None or res; to send a returned value as JSON, annotate its"
+            " type (-> Todo)"
+        )
+
     def _check(self, req: ApiRequest, res: ApiResponse, returned: object) -> None:
         """Refuse a value returned besides ``res``; warn of a response never sent."""
         if returned is not None and returned is not res:
-            raise TypeError(
-                f"{self.name}() returned {returned!r}; an api_handler answers"
-                " through res (res.json(...), res.send(...)) and returns None or res;"
-                " to send a returned value as JSON, annotate its type (-> Todo)"
-            )
+            raise TypeError(f"{self.name}() returned {returned!r}; {self._fix()}")
         if res._finished_by is None and type(res.response) is list and not res.response:
             logger.warning(
                 "%s returned for %s %s without sending a response; answering %s with"

@@ -213,10 +213,8 @@ def _returned(
     if annotation is NO_DEFAULT or annotation in _NOT_RETURNED:
         return {}
     if isinstance(annotation, str):
-        target = func if inspect.isroutine(func) else type(func).__call__
-        namespace = getattr(inspect.unwrap(target), "__globals__", None) or {}
         try:
-            annotation = eval(annotation, dict(namespace))
+            annotation = _evaluated(func, annotation)
         except Exception:  # a TYPE_CHECKING-only name: nothing to send
             return {}
         if isinstance(annotation, str):  # quoted twice: nothing resolved
@@ -254,18 +252,40 @@ def _resolved(func: Callable[..., object], name: str, parameter: Any) -> Any:
     annotation = parameter.annotation
     if not isinstance(annotation, str):
         return annotation
-    target = func if inspect.isroutine(func) else type(func).__call__
-    namespace = getattr(inspect.unwrap(target), "__globals__", None)
-    if namespace is None:  # a partial, say: the module of the object
-        namespace = getattr(inspect.getmodule(func), "__dict__", {})
     try:
-        return eval(annotation, dict(namespace))
+        return _evaluated(func, annotation)
     except Exception as exc:
         raise TypeError(
             f"{name}() parameter {parameter.name}: cannot resolve its annotation"
             f" {annotation!r} ({type(exc).__name__}: {exc}); define or import the"
             " name at the module's top level, not under `if TYPE_CHECKING:`"
         ) from None
+
+
+def _evaluated(func: Callable[..., object], annotation: str) -> Any:
+    """Evaluate a string annotation of ``func`` in its module, as ``from __future__
+    import annotations`` left it; raise what evaluating it raises."""
+    target = func if inspect.isroutine(func) else type(func).__call__
+    namespace = getattr(inspect.unwrap(target), "__globals__", None)
+    if namespace is None:  # a partial, say: the module of the object
+        namespace = getattr(inspect.getmodule(func), "__dict__", {})
+    return eval(annotation, dict(namespace))
+
+
+def unresolved_return(func: Callable[..., object]) -> str | None:
+    """Return ``func``'s return annotation if it is a string that names nothing in
+    its module (defined later, or only under ``TYPE_CHECKING``), else None."""
+    target = inspect.unwrap(func)
+    annotations = getattr(target, "__annotations__", None)
+    value = annotations.get("return") if isinstance(annotations, dict) else None
+    for _ in range(2):  # "'Todo'" under `from __future__ import annotations`
+        if not isinstance(value, str):
+            return None
+        try:
+            value = _evaluated(target, value)
+        except Exception:
+            return value
+    return None
 
 
 def header_names(model: Any) -> tuple[tuple[str, str], ...]:

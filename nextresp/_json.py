@@ -12,11 +12,13 @@ from typing import Any, TypeAlias
 from werkzeug.datastructures import MultiDict
 
 JsonDumps = Callable[[object], bytes | str]
-#: A value ``res.json`` sends: mypy refuses a set, a model or an object in one.
+#: A value ``res.json`` sends: mypy refuses a set, a model or an object as one.
 #: Mapping and Sequence rather than dict and list, which are invariant: a
-#: ``list[dict[str, str]]`` is a JSON value too.
+#: ``list[dict[str, str]]`` is a JSON value too. A mapping's values are
+#: ``object``, as a ``TypedDict`` is a ``Mapping[str, object]`` and no narrower:
+#: the encoder refuses what is not JSON in one, at the call.
 JsonValue: TypeAlias = (
-    Mapping[str, "JsonValue"] | Sequence["JsonValue"] | str | int | float | None
+    Mapping[str, object] | Sequence["JsonValue"] | str | int | float | None
 )
 
 _encoder = json.JSONEncoder(

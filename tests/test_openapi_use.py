@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -171,7 +173,15 @@ def test_a_returned_value_without_a_type_to_send_is_still_a_type_error(
     exec(f"def handler(req, res){arrow}:\n    return 5\n", namespace)
     result = Client(api_handler(namespace["handler"])).get("/")
     assert result.status == 500
-    assert "returned 5; an api_handler answers through res" in caplog.text
+    if annotation == "'Undefined'":
+        assert (
+            "returned 5; its return annotation 'Undefined' could not be resolved when"
+            " the handler was made (a name defined after it, or imported only under"
+            " TYPE_CHECKING), so nothing is sent; define the type before the handler,"
+            " or answer through res"
+        ) in caplog.text
+    else:
+        assert "returned 5; an api_handler answers through res" in caplog.text
 
 
 class Opaque:
@@ -459,8 +469,8 @@ def test_check_fails_on_a_stale_file(
     assert run(["openapi", str(TREE), "--check", str(committed)], capsys) == (
         1,
         "",
-        f"nextresp openapi: error: {committed} is stale: the routes have changed"
-        f" since it was made; regenerate it with nextresp openapi > {committed}\n",
+        f"nextresp openapi: error: {committed} is stale: it is not the document the"
+        f" routes make now; regenerate it with nextresp openapi {TREE} > {committed}\n",
     )
 
 
@@ -472,6 +482,14 @@ def test_check_compares_with_the_title_and_version_given(
     args = ["openapi", str(TREE), "--check", str(committed)]
     assert run(args, capsys)[0] == 1
     assert run([*args, "--version", "2"], capsys) == (0, "", "")
+    # The command it suggests makes the document it checks against.
+    failed = run(
+        [*args, "--version", "3", "--title", "My API", "--prefix", "/v1"], capsys
+    )
+    assert failed[2].endswith(
+        f"; regenerate it with nextresp openapi {TREE} --prefix /v1 --title 'My API'"
+        f" --version 3 > {committed}\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -489,7 +507,7 @@ def test_check_fails_on_a_file_it_cannot_read(
         1,
         "",
         f"nextresp openapi: error: {committed} cannot be read ({reason});"
-        f" regenerate it with nextresp openapi > {committed}\n",
+        f" regenerate it with nextresp openapi {TREE} > {committed}\n",
     )
 
 
@@ -559,3 +577,23 @@ def test_a_catch_all_value_with_an_encoded_slash_is_its_segments() -> None:
     # openapi-fetch encodes a path parameter's "/" as %2F: the segments come back.
     result = Client(routes(TREE)).get("/api/docs/guide%2Fopenapi")
     assert result.json == {"path": "guide/openapi", "words": 2}
+
+
+def test_the_command_writes_utf_8_whatever_the_terminal_encoding(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "task.py").write_text(
+        'def GET(req, res):\n    """Lire la tâche."""\n    res.json({})\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "nextresp", "openapi", str(tmp_path / "api")],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    document = json.loads(done.stdout.decode("utf-8"))
+    assert document["paths"]["/api/task"]["get"]["summary"] == "Lire la tâche."
+    assert "Lire la tâche.".encode() in done.stdout

@@ -21,7 +21,7 @@ MISTAKES = textwrap.dedent(
     def send_set(req: ApiRequest, res: ApiResponse) -> None:
         res.json({1, 2})
     def send_object(req: ApiRequest, res: ApiResponse) -> None:
-        res.json({"when": object()})
+        res.json([object()])
     api_handler(one)
     api_handler(methods=["GET"])(none)
     api_methods(GET=one)
@@ -41,7 +41,7 @@ def test_mypy_flags_each_planted_mistake() -> None:
 CORRECT = textwrap.dedent(
     """\
     import functools
-    from typing import Any
+    from typing import Any, TypedDict
 
     from nextresp import ApiRequest, ApiResponse, Cors, api_handler, api_methods
 
@@ -61,6 +61,16 @@ CORRECT = textwrap.dedent(
 
     def extra(req: ApiRequest, res: ApiResponse, greeting: str) -> None:
         res.json(greeting)
+
+    class Todo(TypedDict):
+        id: int
+        title: str
+
+    def typed_dicts(req: ApiRequest, res: ApiResponse) -> None:
+        todo: Todo = {"id": 1, "title": "Buy milk"}
+        res.json(todo)
+        res.json([todo])
+        res.json({"todos": [todo]})
 
     class Callable:
         def __call__(self, req: ApiRequest, res: ApiResponse) -> None:
