@@ -31,8 +31,8 @@ _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 _SEQUENCES = frozenset(
     {list, tuple, set, frozenset, collections.abc.Sequence, collections.abc.Set}
 )
-# Methods whose requests carry no body nextresp reads.
-_BODILESS = frozenset({"GET", "HEAD"})
+#: Methods whose requests carry no body nextresp reads.
+BODILESS = frozenset({"GET", "HEAD"})
 NO_DEFAULT = inspect.Parameter.empty
 # The parameters that take a model, not a route parameter.
 _INPUTS = ("body", "query", "headers")
@@ -167,7 +167,7 @@ def plan_for(
     if (
         "body" in fields
         and fields["body_default"] is NO_DEFAULT
-        and (methods is None or _BODILESS & set(methods))
+        and (methods is None or BODILESS & set(methods))
     ):
         answered = "any method" if methods is None else ", ".join(methods)
         raise TypeError(

@@ -126,10 +126,13 @@ def document(
     Each item is a route, its handler and the source hints of its file's
     functions. The result is a fresh dict of JSON values, the caller's to change.
     """
-    for name, value in (("title", title), ("version", version)):
+    for name, value, example in (
+        ("title", title, "Todos"),
+        ("version", version, "1.0"),
+    ):
         if not isinstance(value, str) or not value:
-            raise TypeError(
-                f"openapi {name} must be a non-empty str, as {name}='1.0',"
+            raise (ValueError if isinstance(value, str) else TypeError)(
+                f"openapi {name} must be a non-empty str, as {name}={example!r},"
                 f" not {value!r}"
             )
     builder = _Builder()

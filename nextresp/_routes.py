@@ -206,7 +206,9 @@ class RoutesApp(OptionAttributes):
         self, environ: WSGIEnvironment, raw: str, path: str
     ) -> str | None:
         """Return the ``Location`` of the 308 that answers ``path``, or None (404)."""
-        if self.table.redirect_target(path) is None:
+        if self.table.redirect_target(path) is None and (
+            self.openapi_path is None or canonical_path(path) != self.openapi_path
+        ):
             return None
         # The canonical path of the bytes received: only slashes change.
         target = canonical_path(raw).encode("latin-1")

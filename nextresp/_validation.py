@@ -21,7 +21,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ._errors import ApiError
 from ._finite_numbers import NOT_FINITE, holds_non_finite
-from ._input_plan import NO_DEFAULT, InputPlan, header_names, list_fields, plan_for
+from ._input_plan import (
+    BODILESS,
+    NO_DEFAULT,
+    InputPlan,
+    header_names,
+    list_fields,
+    plan_for,
+)
 from ._schema_libs import adapter_for
 from ._schemas import InvalidInput, Location, MalformedInput, SchemaAdapter
 
@@ -35,7 +42,6 @@ VALIDATION_TITLE = "The request's input is not valid"
 STATUS_ATTRIBUTE = "_nextresp_validation_status"
 #: Set on a function ``typed`` need not wrap (again).
 INPUT_ATTRIBUTE = "__nextresp_input__"
-_BODILESS = frozenset({"GET", "HEAD"})
 _NONE: tuple[dict[str, object], ...] = ()
 # RFC 6901 section 6: a pointer in a URI fragment percent-encodes the rest.
 _POINTER_SAFE = "/~!$&'()*+,;=:@?"
@@ -119,7 +125,7 @@ def with_input(
         query_errors: Sequence[dict[str, object]] = _NONE
         header_errors: Sequence[dict[str, object]] = _NONE
         if body is not None:
-            if req.method in _BODILESS:
+            if req.method in BODILESS:
                 route_params["body"] = default
             else:
                 try:

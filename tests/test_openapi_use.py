@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -312,20 +313,22 @@ def test_openapi_of_a_directory_takes_a_prefix() -> None:
             " theirs ('/api')",
         ),
         (
-            lambda: nextresp.openapi(TREE, title=""),
-            "openapi title must be a non-empty str, as title='1.0', not ''",
-        ),
-        (
             lambda: nextresp.openapi(TREE, version=2),  # type: ignore[arg-type]
             "openapi version must be a non-empty str, as version='1.0', not 2",
         ),
     ],
-    ids=["not-a-tree", "prefix-with-app", "empty-title", "int-version"],
+    ids=["not-a-tree", "prefix-with-app", "int-version"],
 )
 def test_openapi_refuses_what_it_cannot_use(call: Any, message: str) -> None:
     with pytest.raises(TypeError) as raised:
         call()
     assert str(raised.value) == message
+
+
+def test_openapi_refuses_an_empty_title_as_a_value_error() -> None:
+    message = "openapi title must be a non-empty str, as title='Todos', not ''"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        nextresp.openapi(TREE, title="")
 
 
 # -- routes(openapi=...) serves the document -----------------------------------------
@@ -379,6 +382,24 @@ def test_the_served_document_takes_get_head_and_options_only(served: Any) -> Non
     assert post.status == 405
     assert post.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert post.headers["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/api/openapi.json/", "/api/openapi.json"),
+        ("/api//openapi.json?v=2", "/api/openapi.json?v=2"),
+    ],
+)
+def test_another_spelling_of_the_documents_path_is_redirected(
+    served: Any, target: str, location: str
+) -> None:
+    result = Client(served).get(target)
+    assert (result.status, result.headers["Location"], result.data) == (
+        308,
+        location,
+        b"",
+    )
 
 
 def test_without_openapi_the_path_is_a_404() -> None:
