@@ -135,7 +135,16 @@ class PydanticAdapter:
         """Return ``value`` as data ``json`` can encode: a returned model sent."""
         if self._adapter is None:
             self.core_schema()
-        return self._adapter.dump_python(value, mode="json")
+        from pydantic_core import PydanticSerializationError
+
+        try:
+            return self._adapter.dump_python(value, mode="json", warnings="error")
+        except PydanticSerializationError:
+            # The value itself stays out of the message: it goes to the log.
+            raise TypeError(
+                f"the handler returned a {type(value).__name__} that does not fit its"
+                f" return annotation {self._model!r}; return a value of that type"
+            ) from None
 
     def core_schema(self) -> Any:
         """Return pydantic's core schema of the type, its JSON Schema's source."""

@@ -74,6 +74,22 @@ def test_a_value_returned_under_its_annotation_is_sent_as_json(
     assert result.json == body
 
 
+def test_a_returned_value_that_does_not_fit_its_annotation_is_a_500(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    @api_handler
+    def read(req: Any, res: Any) -> Todo:
+        return {"id": "secret-id", "title": 1}  # type: ignore[return-value]
+
+    result = Client(read).get("/")
+    assert (result.status, result.problem["title"]) == (500, "Internal Server Error")
+    assert b"secret-id" not in result.data
+    assert (
+        "TypeError: the handler returned a dict that does not fit its return"
+        " annotation <class 'tests.test_openapi_use.Todo'>; return a value of that type"
+    ) in caplog.text
+
+
 def test_an_async_handler_returns_its_value_too() -> None:
     @api_handler
     async def read(req: Any, res: Any) -> Todo:
