@@ -71,10 +71,19 @@ class ApiError(HTTPException):
         instance: str | None = None,
         **members: object,
     ) -> None:
-        code = check_status(status, 400, 599, "ApiError status")
-        if message is not None:
+        # PERF: an int in range and an ASCII message, the usual call, skip the calls
+        # that check them (``__class__``: the argument ``type`` hides the builtin).
+        if status.__class__ is int and 400 <= status <= 599:
+            code = status
+        else:
+            code = check_status(status, 400, 599, "ApiError status")
+        if message is not None and not (message.__class__ is str and message.isascii()):
             _check_message(message)
-        super().__init__(description=message)
+        # PERF: what HTTPException.__init__ sets, set here without its chain of
+        # super().__init__() calls; ``args`` is set below. A test pins the two alike.
+        if message is not None:
+            self.description = message
+        self.response = None
         self.code = code
         #: The message given to the constructor, or None: the problem's ``detail``.
         self.detail = message
