@@ -203,6 +203,8 @@ def add_cors_headers(
     # and then nothing is filtered and Vary: Origin is appended, as merge_vary would.
     strip = vary = False
     for name, _ in lines:
+        if name in _NEITHER_CORS_NOR_VARY:  # PERF: no lower() for the usual names
+            continue
         lower = name.lower()
         if lower[:15] == "access-control-":
             strip = True
@@ -222,6 +224,23 @@ def add_cors_headers(
         merge_vary(lines, "Origin")
     else:
         lines.append(("Vary", "Origin"))
+
+
+# Names as this package and its users write them, of headers that are neither
+# Access-Control-* nor Vary.
+_NEITHER_CORS_NOR_VARY = frozenset(
+    {
+        "Content-Type",
+        "Content-Length",
+        "ETag",
+        "Allow",
+        "Cache-Control",
+        "Location",
+        "Set-Cookie",
+        "WWW-Authenticate",
+        "X-Content-Type-Options",
+    }
+)
 
 
 def _requested_headers(environ: WSGIEnvironment) -> str | None:

@@ -89,7 +89,9 @@ class FramedResponse(Response):
         # whole answer; this sets the same attributes directly. A test pins that the two
         # agree.
         res = cls.__new__(cls)
-        res.headers = Headers()
+        # PERF: Headers() less its __init__ call, which sets only this list.
+        headers = res.headers = Headers.__new__(Headers)
+        headers._list = []
         res._status = "200 OK"
         res._status_code = 200
         res.direct_passthrough = False
@@ -299,6 +301,16 @@ def _framing(lines: list[tuple[str, str]]) -> bool | None:
     """
     has_length = has_type = False
     for name, _value in lines:
+        # PERF: the names as this package spells them are compared as they are (the
+        # same string, mostly); only other spellings are lower-cased.
+        if name == "Content-Length":
+            has_length = True
+            continue
+        if name == "Content-Type":
+            has_type = True
+            continue
+        if name in _NEITHER_FRAMING_NOR_LOCATING:
+            continue
         lower = name.lower()
         if lower == "content-length":
             has_length = True
@@ -307,6 +319,24 @@ def _framing(lines: list[tuple[str, str]]) -> bool | None:
         elif lower == "location" or lower == "content-location":
             return None
     return has_type if has_length else None
+
+
+# Names as this package and its users write them, of headers that neither frame nor
+# locate a body.
+_NEITHER_FRAMING_NOR_LOCATING = frozenset(
+    {
+        "ETag",
+        "Vary",
+        "Allow",
+        "Cache-Control",
+        "Set-Cookie",
+        "WWW-Authenticate",
+        "X-Content-Type-Options",
+        "Access-Control-Allow-Origin",
+        "Access-Control-Allow-Credentials",
+        "Access-Control-Expose-Headers",
+    }
+)
 
 
 def _bare(lines: list[tuple[str, str]]) -> bool:

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ._compress import compress
-from ._cors import Cors, add_cors_headers, answer_preflight
+from ._cors import add_cors_headers, answer_preflight
 from ._errors import error_response, error_response_for
 from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
 from ._hosts import Hosted, names_of
@@ -65,6 +65,11 @@ class ApiHandler(OptionAttributes, Hosted):
         #: The methods the handler answers, or None for any.
         self.methods = methods
         self._allowed = None if methods is None else admitted(methods)
+        # PERF: api_methods' function for each method, called without the dispatch
+        # between (a call, and the route parameters made into keywords once more).
+        by_method = getattr(func, "by_method", None)
+        if isinstance(by_method, dict):
+            self._direct = by_method
         #: The middleware composed around the guard and the handler, or None.
         self._chain: Step | None = None
         if options.use:
@@ -80,8 +85,19 @@ class ApiHandler(OptionAttributes, Hosted):
     def __repr__(self) -> str:
         return f"<api_handler {self.name}>"
 
+    #: The function that answers each method, where it is known before the call.
+    _direct: Mapping[str, HandlerFunc] = {}
+
     def _respond(self, req: ApiRequest, route_params: dict[str, Any]) -> Response:
         options = self.options
+        cors = options.cors
+        # PERF: only an OPTIONS request can be a preflight; the others skip the call.
+        if cors is not None and req.method == "OPTIONS":
+            preflight = answer_preflight(
+                cors, req.environ, self.methods, options.response_class
+            )
+            if preflight is not None:
+                return preflight
         if route_params:
             req.route_params = route_params
         limit = options.body_limit
@@ -103,7 +119,11 @@ class ApiHandler(OptionAttributes, Hosted):
             elif self._allowed is not None and req.method not in self._allowed:
                 refuse_method(req, res, self.methods or ())
             else:
-                self._run(req, res, route_params)
+                # PERF: _run, inlined.
+                func = self._direct.get(req.method, self.func)
+                returned = func(req, res, **route_params)
+                if returned is not None or res._finished_by is None:
+                    self._settle(req, res, returned)
         except HTTPException as exc:
             error = error_response_for(
                 exc,
@@ -116,6 +136,8 @@ class ApiHandler(OptionAttributes, Hosted):
             response = self._unexpected(req, res, exc)
         if options.compress:
             compress(response, req.environ)
+        if cors is not None:
+            add_cors_headers(cors, lines_of(response.headers), req.environ)
         return response
 
     def _unexpected(
@@ -195,7 +217,10 @@ class ApiHandler(OptionAttributes, Hosted):
         self, req: ApiRequest, res: ApiResponse, route_params: dict[str, Any]
     ) -> None:
         """Call the handler (as a task, if it is ``async def``) and check its result."""
-        returned = self.func(req, res, **route_params)
+        self._settle(req, res, self.func(req, res, **route_params))
+
+    def _settle(self, req: ApiRequest, res: ApiResponse, returned: object) -> None:
+        """Run a coroutine the handler returned, then check what it returned."""
         if returned is not None and inspect.iscoroutine(returned):
             returned = _run_coroutine(returned)
         self._check(req, res, returned)
@@ -265,28 +290,17 @@ class ApiHandler(OptionAttributes, Hosted):
 
 
 class CorsHandler(ApiHandler):
-    """An `ApiHandler` that answers CORS preflights itself and gives every other
-    answer, errors included, the headers its `Cors` configuration says."""
+    """An `ApiHandler` whose options hold a `Cors`: it answers CORS preflights itself
+    and gives every other answer, errors included, the headers `Cors` says.
+
+    The work is in `ApiHandler._respond`, which does none without a `Cors`; this
+    class tells Flask to route OPTIONS to the handler.
+    """
 
     # Flask reads these on a view: OPTIONS reaches the handler, whatever methods the
     # rule lists, instead of Flask's automatic answer, which knows nothing of CORS.
     required_methods = ("OPTIONS",)
     provide_automatic_options = False
-
-    def _respond(self, req: ApiRequest, route_params: dict[str, Any]) -> Response:
-        environ = req.environ
-        options = self.options
-        cors: Cors = options.cors  # type: ignore[assignment]  # handler_for's choice
-        # PERF: only an OPTIONS request can be a preflight; the others skip the call.
-        if req.method == "OPTIONS":
-            preflight = answer_preflight(
-                cors, environ, self.methods, options.response_class
-            )
-            if preflight is not None:
-                return preflight
-        response = super()._respond(req, route_params)
-        add_cors_headers(cors, lines_of(response.headers), environ)
-        return response
 
 
 def handler_for(

@@ -47,6 +47,11 @@ class MethodDispatch:
         self.functions = functions
         #: The methods answered, in the order ``Allow`` lists them.
         self.allow = allow
+        #: The function each method calls, HEAD's included: ``ApiHandler`` calls it
+        #: directly, and this object only for what it answers itself (OPTIONS).
+        self.by_method = dict(functions)
+        if "HEAD" not in functions and "GET" in functions:
+            self.by_method["HEAD"] = functions["GET"]
         first = next(iter(functions.values()))
         self.__module__ = names_of(first)[0] or __name__
         # The last part of each name only: Flask names a view's endpoint after this

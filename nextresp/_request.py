@@ -68,11 +68,25 @@ class _FastEnvironHeaders(EnvironHeaders):
 
     def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # type: ignore[override]
         if type is None and isinstance(key, str):
-            name = key.upper().replace("-", "_")
-            if name != "CONTENT_TYPE" and name != "CONTENT_LENGTH":
-                name = "HTTP_" + name
+            name = _environ_keys.get(key) or _environ_key(key)
             return self.environ.get(name, default)
         return super().get(key, default, type)
+
+
+def _environ_key(name: str) -> str:
+    """Return the environ key of header ``name``, remembered (256 names at most)."""
+    key = name.upper().replace("-", "_")
+    if key != "CONTENT_TYPE" and key != "CONTENT_LENGTH":
+        key = "HTTP_" + key
+    if len(_environ_keys) < _MAX_ENVIRON_KEYS:
+        _environ_keys[name] = key
+    return key
+
+
+# PERF: handlers ask for a few names again and again; the key of each is looked up
+# rather than spelled anew (three new strings) on every request.
+_environ_keys: dict[str, str] = {}
+_MAX_ENVIRON_KEYS = 256
 
 
 class _LazyHeaders:

@@ -120,7 +120,16 @@ class ApiResponse(DeliveryHelpers):
         """
         if self._finished_by is not None:
             self._check_open("json")
-        return self._send_json(_json.encode(type(self).json_dumps, obj, "json"), "json")
+        dumps = type(self).json_dumps
+        if dumps is _json.dumps:
+            # PERF: the default encoder gives bytes, and whatever it refuses is
+            # encoded again by encode(), which words the error; one call fewer.
+            try:
+                body = _json.dumps(obj)
+            except (TypeError, ValueError, RecursionError):
+                body = _json.encode(dumps, obj, "json")
+            return self._send_json(body, "json")
+        return self._send_json(_json.encode(dumps, obj, "json"), "json")
 
     def send(self, body: SendBody = None, /) -> Self:
         """Send ``body``; what it becomes depends on its type.

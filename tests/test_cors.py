@@ -468,6 +468,17 @@ def test_headers_the_handler_set_are_merged_or_replaced(call: Call) -> None:
     assert access(r) == [*ALLOWED, ("Vary", "Cookie, Origin")]
 
 
+@pytest.mark.parametrize("vary", ["vary", "VARY"])
+def test_a_vary_spelled_otherwise_is_merged_too(call: Call, vary: str) -> None:
+    @api_handler(cors=full())
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        res.set_header(vary, "Cookie")
+        res.json({})
+
+    r = call(handler, headers={"Origin": APP})
+    assert access(r) == [*ALLOWED, ("Vary", "Cookie, Origin")]
+
+
 def wide_open_handler(cors: Cors) -> ApiHandler:
     """A handler that opens itself to every page, as a careless one might."""
 

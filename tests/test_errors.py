@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from werkzeug.exceptions import HTTPException
@@ -299,3 +300,24 @@ def test_a_negotiated_error_body_varies_on_accept() -> None:
     assert r.headers.getlist("Vary") == ["Origin, Accept"]
     r = call_wsgi(raising_app(ApiError(404, headers={"Vary": "*"})))
     assert r.headers.getlist("Vary") == ["*"]
+
+
+@pytest.mark.parametrize(
+    ("args", "description"),
+    [
+        ((401, "Sign in first"), "Sign in first"),
+        ((404,), None),
+        ((409, "Déjà"), "Déjà"),
+    ],
+    ids=["message", "no-message", "non-ascii"],
+)
+def test_an_api_error_holds_what_httpexceptions_init_sets(
+    args: tuple[Any, ...], description: str | None
+) -> None:
+    # ApiError sets these itself, without HTTPException.__init__'s call.
+    reference = HTTPException(description=description)
+    error = ApiError(*args)
+    # Every attribute werkzeug's __init__ sets, should a later version set more.
+    assert {name: getattr(error, name) for name in vars(reference)} == vars(reference)
+    assert error.description == reference.description
+    assert error.args == (args[0], description)

@@ -60,3 +60,48 @@ def test_every_body_is_sent_as_werkzeug_sends_it(
         str(expected[1]),
         expected[2],
     )
+
+
+def with_line(name: str, value: str) -> ApiResponse:
+    """A sent body, then one more line added through werkzeug's ``Headers``."""
+    res = ApiResponse.blank().send(b"abcd")
+    res.headers.add(name, value)
+    return res
+
+
+def spelled(type_name: str, length_name: str) -> ApiResponse:
+    """A one-part body whose framing lines are spelled by the caller."""
+    res = ApiResponse.blank()
+    res.response = [b"abcd"]
+    res.headers.add(type_name, "text/plain")
+    res.headers.add(length_name, "4")
+    return res
+
+
+# The shortcut compares the names this package writes as they are spelled, and
+# lower-cases any other spelling: each of these must still be read as werkzeug reads it.
+SPELLINGS: dict[str, Callable[[], ApiResponse]] = {
+    "lower-case-framing": lambda: spelled("content-type", "content-length"),
+    "upper-case-framing": lambda: spelled("CONTENT-TYPE", "CONTENT-LENGTH"),
+    "location": lambda: with_line("Location", "/caf\u00e9"),
+    "lower-case-location": lambda: with_line("location", "/caf\u00e9"),
+    "content-location": lambda: with_line("Content-Location", "/caf\u00e9"),
+    "upper-case-content-location": lambda: with_line("CONTENT-LOCATION", "/x y"),
+    "vary-and-etag": lambda: with_line("Vary", "Accept"),
+}
+
+
+@pytest.mark.parametrize("make", SPELLINGS.values(), ids=list(SPELLINGS))
+def test_header_names_in_any_spelling_are_framed_as_werkzeug_frames_them(
+    make: Callable[[], ApiResponse],
+) -> None:
+    environ = EnvironBuilder().get_environ()
+    app_iter, status, headers = make().get_wsgi_response(environ)
+    theirs = make()
+    theirs.finalize(environ)
+    expected = Response.get_wsgi_response(theirs, environ)
+    assert (b"".join(app_iter), status, headers) == (
+        b"".join(expected[0]),
+        str(expected[1]),
+        expected[2],
+    )
