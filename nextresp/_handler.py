@@ -225,26 +225,11 @@ class ApiHandler(OptionAttributes, Hosted):
             returned = _run_coroutine(returned)
         self._check(req, res, returned)
 
-    def _fix(self) -> str:
-        """Say how to answer instead of returning a value, for the TypeError."""
-        annotation = unresolved_return(self.func)
-        if annotation is not None:
-            return (
-                f"its return annotation {annotation!r} could not be resolved when the"
-                " handler was made (a name defined after it, or imported only under"
-                " TYPE_CHECKING), so nothing is sent; define the type before the"
-                " handler, or answer through res"
-            )
-        return (
-            "an api_handler answers through res (res.json(...), res.send(...)) and"
-            " returns None or res; to send a returned value as JSON, annotate its"
-            " type (-> Todo)"
-        )
-
     def _check(self, req: ApiRequest, res: ApiResponse, returned: object) -> None:
         """Refuse a value returned besides ``res``; warn of a response never sent."""
         if returned is not None and returned is not res:
-            raise TypeError(f"{self.name}() returned {returned!r}; {self._fix()}")
+            instead = _instead_of_returning(self.func)
+            raise TypeError(f"{self.name}() returned {returned!r}; {instead}")
         if res._finished_by is None and type(res.response) is list and not res.response:
             logger.warning(
                 "%s returned for %s %s without sending a response; answering %s with"
@@ -361,6 +346,23 @@ def api_handler(
         return handler_for(func, checked, allowed)
 
     return decorate if func is None else decorate(func)
+
+
+def _instead_of_returning(func: HandlerFunc) -> str:
+    """Say how to answer instead of returning a value, for the TypeError."""
+    annotation = unresolved_return(func)
+    if annotation is not None:
+        return (
+            f"its return annotation {annotation!r} could not be resolved when the"
+            " handler was made (a name defined after it, or imported only under"
+            " TYPE_CHECKING), so nothing is sent; define the type before the"
+            " handler, or answer through res"
+        )
+    return (
+        "an api_handler answers through res (res.json(...), res.send(...)) and"
+        " returns None or res; to send a returned value as JSON, annotate its"
+        " type (-> Todo)"
+    )
 
 
 def _is_async_handler(func: HandlerFunc) -> bool:
