@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import io
 import logging
 import sys
@@ -10,6 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import msgspec
 import pydantic
 import pytest
 from werkzeug.routing import Map, Rule
@@ -28,6 +30,7 @@ from nextresp.schemas import InvalidInput, MalformedInput, register_adapter
 from nextresp.testing import Client
 
 from . import typed_handlers as handlers
+from .support import plain_id
 from .validation_models import PydanticOrder, PydanticPaging
 
 TYPE = "https://nextresp.readthedocs.io/en/latest/validation.html"
@@ -766,3 +769,167 @@ def test_a_typed_body_is_read_whatever_its_framing(headers: dict[str, str]) -> N
         environ[key if key == "CONTENT_LENGTH" else f"HTTP_{key}"] = value
     result = Client(handlers.order_page).post("/", environ=environ)
     assert (result.status, result.json) == (200, {"items": 0, "page": 1})
+
+
+# The wrapper made for typed input runs the handler's validation status and names.
+@api_handler(methods=["POST"], validation_status=400)
+def typed_query_late_body(
+    req: ApiRequest, res: ApiResponse, query: PydanticPaging
+) -> None:
+    order = req.body_as(PydanticOrder)
+    res.json({"items": len(order.items), "page": query.page})
+
+
+def test_body_as_in_a_typed_handler_answers_with_its_validation_status() -> None:
+    client = Client(typed_query_late_body)
+    ok = client.post("/", query="page=2", json=GOOD)
+    assert (ok.status, ok.json) == (200, {"items": 1, "page": 2})
+    result = client.post("/", json={"items": 1})
+    assert result.status == 400
+    assert result.json == {
+        "type": TYPE,
+        "title": TITLE,
+        "status": 400,
+        "detail": "The request body has 1 error",
+        "errors": [{"detail": "Input should be a valid array", "pointer": "#/items"}],
+    }
+
+
+def _scaled(req: ApiRequest, res: ApiResponse, id: int, *, scale: int) -> None:
+    res.json({"id": id * scale})
+
+
+class Scaler:
+    """A callable object with typed input."""
+
+    def __call__(self, req: ApiRequest, res: ApiResponse, id: int) -> None:
+        res.json({"id": id, "type": type(id).__name__})
+
+
+def test_a_typed_partial_is_named_after_its_function() -> None:
+    import functools
+
+    handler = api_handler(functools.partial(_scaled, scale=10))
+    assert handler.__name__ == "_scaled"
+    assert handler.__qualname__ == "_scaled"
+    assert handler.__module__ == __name__
+    assert handler.name == f"{__name__}._scaled"
+    url_map = Map([Rule("/items/<id>", endpoint="item")])
+
+    def app(environ: Any, start_response: Any) -> Any:
+        _, values = url_map.bind_to_environ(environ).match()
+        return handler(ApiRequest(environ), **values)(environ, start_response)
+
+    assert Client(app).get("/items/7").json == {"id": 70}
+    assert Client(app).get("/items/x").status == 404
+
+
+def test_a_typed_callable_object_is_named_after_its_class() -> None:
+    handler = api_handler(Scaler())
+    assert (handler.__name__, handler.__qualname__) == ("Scaler", "Scaler")
+    assert handler.name == f"{__name__}.Scaler"
+    url_map = Map([Rule("/items/<id>", endpoint="item")])
+
+    def app(environ: Any, start_response: Any) -> Any:
+        _, values = url_map.bind_to_environ(environ).match()
+        return handler(ApiRequest(environ), **values)(environ, start_response)
+
+    assert Client(app).get("/items/7").json == {"id": 7, "type": "int"}
+
+
+def test_a_float_route_parameter_already_converted_is_kept() -> None:
+    from nextresp._input_plan import _CONVERTERS
+
+    result = _CONVERTERS[float](2.5)
+    assert (result, type(result)) == (2.5, float)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def handler(req, res, **params: str):\n    res.json(params)\n",
+        "def handler(req, res, *rest: int):\n    res.json({})\n",
+        "def handler(req, res, id: object):\n    res.json({'id': id})\n",
+        "def handler(req, res, id: Any):\n    res.json({'id': id})\n",
+    ],
+    ids=["keywords", "positionals", "object", "any"],
+)
+def test_an_annotation_that_asks_for_no_conversion_takes_no_plan(
+    source: str,
+) -> None:
+    namespace: dict[str, Any] = {"Any": Any}
+    exec(source, namespace)
+    handler = api_handler(namespace["handler"])
+    assert handler.func is namespace["handler"]
+
+
+def _item_scaled(
+    req: ApiRequest,
+    res: ApiResponse,
+    id: int,
+    scale: decimal.Decimal = decimal.Decimal(2),
+) -> None:
+    res.json({"id": id, "scaled": str(id * scale)})
+
+
+def test_a_keyword_of_the_functions_own_is_left_to_its_default() -> None:
+    handler = api_handler(_item_scaled)
+    url_map = Map([Rule("/items/<id>", endpoint="item")])
+
+    def app(environ: Any, start_response: Any) -> Any:
+        _, values = url_map.bind_to_environ(environ).match()
+        return handler(ApiRequest(environ), **values)(environ, start_response)
+
+    assert Client(app).get("/items/7").json == {"id": 7, "scaled": "14"}
+
+
+def test_a_typed_body_refused_for_get_names_every_method_answered() -> None:
+    with pytest.raises(TypeError) as raised:
+        api_handler(methods=["POST", "GET"])(_get_with_body)
+    assert str(raised.value) == (
+        "_get_with_body() takes a typed body but answers POST, GET: GET and"
+        " HEAD requests carry no body nextresp reads; answer the methods that take"
+        " one (methods=['POST']), or give body a default (body: T | None = None)"
+    )
+
+
+@pytest.mark.parametrize(
+    "data", [b"NaN", b"Infinity", b"-Infinity", b"[1, NaN]"], ids=plain_id
+)
+def test_nan_and_infinity_anywhere_in_the_body_are_400_for_a_registered_adapter(
+    data: bytes,
+) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Pair) -> None:
+        res.json({"sum": body.left + body.right})
+
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=data, content_type="application/json"
+    )
+    assert result.status == 400
+    assert result.json == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "JSON numbers must be finite: NaN, Infinity and 1e999 are refused",
+    }
+
+
+class StrictPaging(msgspec.Struct, forbid_unknown_fields=True):
+    page: int = 1
+
+
+@api_handler(methods=["GET"])
+def strict_page(req: ApiRequest, res: ApiResponse, query: StrictPaging) -> None:
+    res.json({"page": query.page})
+
+
+def test_a_query_error_at_no_parameter_names_none() -> None:
+    result = Client(strict_page).get("/", query="page=2&secret-key=1")
+    assert result.status == 422
+    assert result.json == {
+        "type": TYPE,
+        "title": TITLE,
+        "status": 422,
+        "detail": "The query has 1 error",
+        "errors": [{"detail": "Object contains an unknown field"}],
+    }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import enum
+import io
 import logging
 from pathlib import Path
 from typing import Any
@@ -586,3 +587,79 @@ def test_msgspec_errors_locate_what_they_can_and_quote_nothing(
         adapter_for(model).decode_json(data)
     assert raised.value.errors == errors
     assert b"secret" not in repr(raised.value.errors).encode()
+
+
+def put_order(**options: Any) -> Client:
+    def put(req: ApiRequest, res: ApiResponse, body: Any) -> None:
+        res.json(summary(body))
+
+    put.__annotations__["body"] = ORDERS["pydantic"]
+    return Client(api_handler(methods=["PUT"], **options)(put))
+
+
+def test_a_put_of_another_type_is_415_without_an_accept_header() -> None:
+    result = put_order().put("/", data="x", content_type="text/plain")
+    assert result.status == 415
+    assert result.json == plain(415, "The request body must be JSON (application/json)")
+    for name in ("Accept-Post", "Accept-Patch", "Accept-Put"):
+        assert name not in result.headers
+
+
+def test_an_empty_body_of_another_type_is_a_missing_body() -> None:
+    result = put_order().put("/", data=b"", content_type="text/plain")
+    assert result.status == 422
+    assert result.json == problem(
+        422,
+        "The request body has 1 error",
+        [{"detail": "A request body is required", "pointer": "#"}],
+    )
+
+
+def chunked(data: bytes, content_type: str) -> dict[str, Any]:
+    """The environ of a body sent without a length, as a server passes it on."""
+    return {
+        "CONTENT_TYPE": content_type,
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "wsgi.input": io.BytesIO(data),
+        "wsgi.input_terminated": True,
+    }
+
+
+def test_a_chunked_body_of_another_type_is_415() -> None:
+    result = put_order().put("/", environ=chunked(b"items=1", "text/plain"))
+    assert result.status == 415
+    assert result.json == plain(415, "The request body must be JSON (application/json)")
+
+
+# '{"items": []}' is 13 bytes.
+@pytest.mark.parametrize(
+    ("limit", "status"), [(13, 200), (12, 413)], ids=["at-the-limit", "over"]
+)
+def test_a_body_of_declared_length_is_read_up_to_the_limit(
+    limit: int, status: int
+) -> None:
+    result = put_order(body_limit=limit).put(
+        "/", data=b'{"items": []}', content_type="application/json"
+    )
+    assert result.status == status
+    if status == 200:
+        assert result.json == {"items": 0, "qty": 0, "type": "PydanticOrder"}
+    else:
+        assert result.json == plain(
+            413, f"Request body exceeds the limit of {limit} bytes"
+        )
+
+
+@pytest.mark.parametrize(
+    ("limit", "status"), [(13, 200), (12, 413)], ids=["at-the-limit", "over"]
+)
+def test_a_chunked_body_is_read_up_to_the_limit(limit: int, status: int) -> None:
+    environ = chunked(b'{"items": []}', "application/json")
+    result = put_order(body_limit=limit).put("/", environ=environ)
+    assert result.status == status
+    if status == 200:
+        assert result.json == {"items": 0, "qty": 0, "type": "PydanticOrder"}
+    else:
+        assert result.json == plain(
+            413, f"Request body exceeds the limit of {limit} bytes"
+        )
