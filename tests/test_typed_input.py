@@ -7,6 +7,7 @@ import decimal
 import io
 import logging
 import sys
+import typing
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -31,7 +32,7 @@ from nextresp.testing import Client
 
 from . import typed_handlers as handlers
 from .support import plain_id
-from .validation_models import PydanticOrder, PydanticPaging
+from .validation_models import PydanticAuth, PydanticOrder, PydanticPaging
 
 TYPE = "https://nextresp.readthedocs.io/en/latest/validation.html"
 TITLE = "The request's input is not valid"
@@ -411,6 +412,7 @@ def test_register_adapter_refuses_what_is_not_callable() -> None:
         (("caf\u00e9",), "#/caf%C3%A9"),
         (("snake_case", 12, "_x9"), "#/snake_case/12/_x9"),
         (("a%b", "#", "-1"), "#/a%25b/%23/-1"),
+        (("k:v@x?y!$&'()*+,;=",), "#/k:v@x?y!$&'()*+,;="),
     ],
     ids=[
         "root",
@@ -423,6 +425,7 @@ def test_register_adapter_refuses_what_is_not_callable() -> None:
         "non-ascii",
         "plain-names",
         "percent-hash-minus",
+        "sub-delims-kept",
     ],
 )
 def test_pointers_escape_as_rfc_6901_says(location: tuple[Any, ...], text: str) -> None:
@@ -933,3 +936,154 @@ def test_a_query_error_at_no_parameter_names_none() -> None:
         "detail": "The query has 1 error",
         "errors": [{"detail": "Object contains an unknown field"}],
     }
+
+
+# An adapter with neither ``strict_json`` nor ``dump``: the plainest a library needs.
+Labels = typing.NewType("Labels", list)  # type: ignore[type-arg]
+
+
+class LabelsAdapter:
+    """Reads a JSON list of strings."""
+
+    def decode_json(self, data: bytes, /) -> Any:
+        import json
+
+        value = json.loads(data)
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise InvalidInput([((), "Expected a list of strings")])
+        return value
+
+    def convert(self, values: Any, /) -> Any:
+        raise InvalidInput([((), "Not in a query")])
+
+
+register_adapter(lambda model: LabelsAdapter() if model is Labels else None)
+
+
+def test_an_adapter_without_strict_json_has_nan_refused_before_it_reads() -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Labels) -> None:
+        res.json({"labels": body})
+
+    client = Client(api_handler(methods=["POST"])(post))
+    assert client.post("/", json=["a"]).json == {"labels": ["a"]}
+    result = client.post("/", data=b'["a", NaN]', content_type="application/json")
+    assert result.status == 400
+    assert result.json["detail"] == (
+        "JSON numbers must be finite: NaN, Infinity and 1e999 are refused"
+    )
+
+
+def test_a_value_returned_under_an_adapter_without_dump_is_sent_as_it_is() -> None:
+    def read(req: ApiRequest, res: ApiResponse) -> Labels:
+        return Labels(["a", "b"])
+
+    result = Client(api_handler(read)).get("/")
+    assert (result.status, result.json) == (200, ["a", "b"])
+    assert result.headers["Content-Type"] == "application/json"
+
+
+# Late validation: req.body_as, req.query_as and req.headers_as in a handler made
+# inside the test, so that its wrapper is made under the code tested.
+def test_a_late_validation_status_reaches_every_late_validator() -> None:
+    def late(req: ApiRequest, res: ApiResponse) -> None:
+        part = req.args.get("part", "body")
+        if part == "query":
+            res.json({"page": req.query_as(PydanticPaging).page})
+        elif part == "headers":
+            res.json({"token": req.headers_as(PydanticAuth).x_token})
+        else:
+            res.json({"items": len(req.body_as(PydanticOrder).items)})
+
+    handler = api_handler(methods=["POST"], validation_status=400)(late)
+    assert (handler.__name__, handler.__qualname__) == (
+        "late",
+        "test_a_late_validation_status_reaches_every_late_validator.<locals>.late",
+    )
+    client = Client(handler)
+    assert client.post("/", json=GOOD).json == {"items": 1}
+    query = client.post("/", query="part=query&page=x")
+    assert (query.status, query.json["detail"]) == (400, "The query has 1 error")
+    headers = client.post("/", query="part=headers")
+    assert (headers.status, headers.json["errors"]) == (
+        400,
+        [{"detail": "Field required", "header": "X-Token"}],
+    )
+    body = client.post("/", json={"items": 1})
+    assert (body.status, body.json["detail"]) == (400, "The request body has 1 error")
+
+
+def test_body_as_refuses_an_empty_body_as_required() -> None:
+    result = Client(handlers.late).post("/")
+    assert result.status == 422
+    assert result.json == {
+        "type": TYPE,
+        "title": TITLE,
+        "status": 422,
+        "detail": "The request body has 1 error",
+        "errors": [{"detail": "A request body is required", "pointer": "#"}],
+    }
+
+
+def test_query_as_and_headers_as_keep_every_value_of_a_list_field() -> None:
+    @api_handler(methods=["GET"])
+    def lists(req: ApiRequest, res: ApiResponse) -> None:
+        query = req.query_as(PydanticPaging)
+        headers = req.headers_as(PydanticAuth)
+        res.json({"tags": query.tags, "languages": headers.accept_language})
+
+    result = Client(lists).get(
+        "/",
+        query="tags=a&tags=b",
+        headers={"X-Token": "t", "Accept-Language": "en, fr"},
+    )
+    assert (result.status, result.json) == (
+        200,
+        {"tags": ["a", "b"], "languages": ["en", "fr"]},
+    )
+
+
+class Todo(pydantic.BaseModel):
+    id: int
+    title: str
+
+
+def test_a_returned_value_is_sent_from_a_handler_given_req_res_and_params() -> None:
+    @api_handler(methods=["POST"])
+    def create(req: ApiRequest, res: ApiResponse, id: int) -> Todo:
+        res.status(201)
+        return Todo(id=id, title=req.method)
+
+    @api_handler(methods=["POST"])
+    async def create_async(req: ApiRequest, res: ApiResponse, id: int) -> Todo:
+        res.status(201)
+        return Todo(id=id, title=req.method)
+
+    url_map = Map([Rule("/todos/<id>", endpoint="todo")])
+    for handler in (create, create_async):
+
+        def app(environ: Any, start_response: Any, handler: Any = handler) -> Any:
+            _, values = url_map.bind_to_environ(environ).match()
+            return handler(ApiRequest(environ), **values)(environ, start_response)
+
+        result = Client(app).post("/todos/7")
+        assert (result.status, result.json) == (201, {"id": 7, "title": "POST"})
+
+
+def test_a_handler_that_answers_through_res_and_returns_none_is_sent_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    @api_handler
+    def read(req: ApiRequest, res: ApiResponse) -> Todo:
+        res.status(202).json({"through": "res"})
+        return None  # type: ignore[return-value]
+
+    @api_handler
+    async def read_async(req: ApiRequest, res: ApiResponse) -> Todo:
+        res.status(202).json({"through": "res"})
+        return None  # type: ignore[return-value]
+
+    caplog.set_level(logging.DEBUG, logger="nextresp")
+    for handler in (read, read_async):
+        result = Client(handler).get("/")
+        assert (result.status, result.json) == (202, {"through": "res"})
+    assert caplog.records == []
