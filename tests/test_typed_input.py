@@ -1087,3 +1087,14 @@ def test_a_handler_that_answers_through_res_and_returns_none_is_sent_once(
         result = Client(handler).get("/")
         assert (result.status, result.json) == (202, {"through": "res"})
     assert caplog.records == []
+
+
+def test_a_partial_that_cannot_be_planned_is_named_by_its_repr() -> None:
+    import functools
+
+    refused = functools.partial(_decimal_id)
+    with pytest.raises(TypeError) as raised:
+        api_handler(refused)
+    assert str(raised.value).startswith(
+        f"{refused!r}() route parameter id is annotated <class 'complex'>"
+    )

@@ -663,3 +663,42 @@ def test_a_chunked_body_is_read_up_to_the_limit(limit: int, status: int) -> None
         assert result.json == plain(
             413, f"Request body exceeds the limit of {limit} bytes"
         )
+
+
+def test_a_chunked_body_is_read_whole_whatever_content_length_says() -> None:
+    # RFC 9112, section 6.3: Transfer-Encoding overrides Content-Length.
+    environ = chunked(b'{"items": []}', "application/json")
+    environ["CONTENT_LENGTH"] = "40"
+    result = put_order().put("/", environ=environ)
+    assert (result.status, result.json) == (
+        200,
+        {"items": 0, "qty": 0, "type": "PydanticOrder"},
+    )
+
+
+def test_only_the_declared_length_is_read_from_the_servers_input() -> None:
+    environ = {
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": "13",
+        "wsgi.input": io.BytesIO(b'{"items": []}{"items": [1]}'),
+    }
+    result = put_order().put("/", environ=environ)
+    assert (result.status, result.json) == (
+        200,
+        {"items": 0, "qty": 0, "type": "PydanticOrder"},
+    )
+
+
+def test_a_body_the_handler_read_first_is_validated_from_what_it_read() -> None:
+    def put(req: ApiRequest, res: ApiResponse) -> None:
+        raw = req.get_data()
+        order = req.body_as(ORDERS["pydantic"])
+        res.json({"raw": len(raw), **summary(order)})
+
+    result = Client(api_handler(methods=["PUT"])(put)).put(
+        "/", data=b'{"items": []}', content_type="application/json"
+    )
+    assert (result.status, result.json) == (
+        200,
+        {"raw": 13, "items": 0, "qty": 0, "type": "PydanticOrder"},
+    )
