@@ -7,10 +7,12 @@ never the value sent in it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import msgspec
 import pydantic
 import pytest
 
@@ -199,14 +201,26 @@ class Renamed(pydantic.BaseModel):
     user_agent: str = pydantic.Field(alias="ua_string")
 
 
+class MsgspecRenamed(msgspec.Struct, rename={"token": "X-Api-Key"}):
+    token: str
+
+
+@dataclasses.dataclass
+class WithClassVar:
+    x_token: str
+    scheme: ClassVar[str] = "Bearer"
+
+
 @pytest.mark.parametrize(
     ("model", "names"),
     [
         *[(model, AUTH_NAMES) for model in AUTHS.values()],
         (Renamed, [("ua_string", "Ua-String")]),
+        (MsgspecRenamed, [("X-Api-Key", "X-Api-Key")]),
+        (WithClassVar, [("x_token", "X-Token")]),
         (dict[str, str], []),
     ],
-    ids=[*AUTHS, "pydantic-alias", "no-fields"],
+    ids=[*AUTHS, "pydantic-alias", "msgspec-rename", "class-var", "no-fields"],
 )
 def test_each_field_reads_the_header_of_its_name(
     model: Any, names: list[tuple[str, str]]
@@ -237,3 +251,12 @@ def test_a_headers_annotation_a_library_cannot_take_is_refused_at_decoration() -
         "test_a_headers_annotation_a_library_cannot_take_is_refused_at_decoration"
         ".<locals>.get() parameter headers: cannot validate"
     )
+
+
+def test_a_renamed_msgspec_field_reads_the_header_of_its_new_name() -> None:
+    @api_handler(methods=["GET"])
+    def get(req: ApiRequest, res: ApiResponse, headers: MsgspecRenamed) -> None:
+        res.json({"token": headers.token})
+
+    result = Client(get).get("/", headers={"x-api-key": "k"})
+    assert (result.status, result.json) == (200, {"token": "k"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import decimal
 import io
@@ -1098,3 +1099,132 @@ def test_a_partial_that_cannot_be_planned_is_named_by_its_repr() -> None:
     assert str(raised.value).startswith(
         f"{refused!r}() route parameter id is annotated <class 'complex'>"
     )
+
+
+def route_app(handler: Any, rule: str) -> Any:
+    """Serve ``handler`` at a werkzeug ``rule`` with its converted values."""
+    url_map = Map([Rule(rule, endpoint="item")])
+
+    def app(environ: Any, start_response: Any) -> Any:
+        _, values = url_map.bind_to_environ(environ).match()
+        return handler(ApiRequest(environ), **values)(environ, start_response)
+
+    return app
+
+
+def test_a_route_parameter_after_an_input_model_is_converted() -> None:
+    @api_handler(methods=["GET"])
+    def page(req: ApiRequest, res: ApiResponse, query: PydanticPaging, id: int) -> None:
+        res.json({"id": id, "tags": query.tags})
+
+    result = Client(route_app(page, "/items/<id>")).get(
+        "/items/7", query="tags=a&tags=b"
+    )
+    assert (result.status, result.json) == (200, {"id": 7, "tags": ["a", "b"]})
+
+
+def test_a_route_parameter_after_an_unconverted_one_is_converted() -> None:
+    @api_handler(methods=["GET"])
+    def item(req: ApiRequest, res: ApiResponse, slug: Any, id: int) -> None:
+        res.json({"slug": slug, "id": id})
+
+    result = Client(route_app(item, "/items/<slug>/<id>")).get("/items/a/7")
+    assert (result.status, result.json) == (200, {"slug": "a", "id": 7})
+
+
+def test_a_route_parameter_after_a_keyword_of_the_functions_own_is_converted() -> None:
+    @api_handler(methods=["GET"])
+    def item(
+        req: ApiRequest,
+        res: ApiResponse,
+        scale: decimal.Decimal = decimal.Decimal(2),
+        *,
+        id: int,
+    ) -> None:
+        res.json({"scaled": str(id * scale)})
+
+    result = Client(route_app(item, "/items/<id>")).get("/items/7")
+    assert (result.status, result.json) == (200, {"scaled": "14"})
+
+
+def test_a_route_parameter_of_another_type_is_refused_with_the_types_it_takes() -> None:
+    with pytest.raises(TypeError) as raised:
+        api_handler(_decimal_id)
+    assert str(raised.value) == (
+        "_decimal_id() route parameter id is annotated <class 'complex'>; a route"
+        " parameter converts to int, float, uuid.UUID, str or list[str] (a catch-all)"
+    )
+
+
+def test_an_unresolvable_annotation_is_refused_with_the_fix() -> None:
+    with pytest.raises(TypeError) as raised:
+        api_handler(methods=["POST"])(_unresolvable)
+    assert str(raised.value) == (
+        "_unresolvable() parameter body: cannot resolve its annotation 'NoSuchModel'"
+        " (NameError: name 'NoSuchModel' is not defined); define or import the name"
+        " at the module's top level, not under `if TYPE_CHECKING:`"
+    )
+
+
+class BaseResponse:
+    """werkzeug's response base class was named so before werkzeug 2.1."""
+
+
+class OldStyleResponse(BaseResponse):
+    pass
+
+
+def test_a_return_annotation_of_an_old_style_response_sends_no_value() -> None:
+    def read(req: ApiRequest, res: ApiResponse) -> OldStyleResponse:
+        res.json({"through": "res"})
+        return res  # type: ignore[return-value]
+
+    handler = api_handler(read)
+    assert handler.func is read
+    result = Client(handler).get("/")
+    assert (result.status, result.json) == (200, {"through": "res"})
+
+
+class TodoReader:
+    """A callable object whose return annotation names the value it returns."""
+
+    def __call__(self, req: ApiRequest, res: ApiResponse) -> Todo:
+        return Todo(id=3, title="object")
+
+
+def test_a_callable_object_returns_its_value_too() -> None:
+    result = Client(api_handler(TodoReader())).get("/")
+    assert (result.status, result.json) == (200, {"id": 3, "title": "object"})
+
+
+def test_a_value_returned_under_an_optional_type_is_sent() -> None:
+    @api_handler
+    def read(req: ApiRequest, res: ApiResponse) -> Todo | None:
+        return Todo(id=4, title="optional")
+
+    result = Client(read).get("/")
+    assert (result.status, result.json) == (200, {"id": 4, "title": "optional"})
+
+
+def test_an_optional_response_annotation_sends_no_value() -> None:
+    def read(req: ApiRequest, res: ApiResponse) -> ApiResponse | None:
+        return res.json({"through": "res"})
+
+    handler = api_handler(read)
+    assert handler.func is read
+    result = Client(handler).get("/")
+    assert (result.status, result.json) == (200, {"through": "res"})
+
+
+async def _answer(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({"awaited": True})
+
+
+def test_a_handler_returning_an_awaitable_sends_no_value_of_its_own() -> None:
+    def read(req: ApiRequest, res: ApiResponse) -> collections.abc.Awaitable[None]:
+        return _answer(req, res)
+
+    handler = api_handler(read)
+    assert handler.func is read
+    result = Client(handler).get("/")
+    assert (result.status, result.json) == (200, {"awaited": True})
