@@ -1228,3 +1228,36 @@ def test_a_handler_returning_an_awaitable_sends_no_value_of_its_own() -> None:
     assert handler.func is read
     result = Client(handler).get("/")
     assert (result.status, result.json) == (200, {"awaited": True})
+
+
+# An adapter whose parser refuses NaN and Infinity itself, with its own words.
+Strictly = typing.NewType("Strictly", list)  # type: ignore[type-arg]
+
+
+class StrictlyAdapter:
+    strict_json = True
+
+    def decode_json(self, data: bytes, /) -> Any:
+        from nextresp._json_read import standard_loads
+
+        try:
+            return standard_loads(data)
+        except ValueError:
+            raise MalformedInput("Not JSON by RFC 8259") from None
+
+    def convert(self, values: Any, /) -> Any:
+        raise InvalidInput([((), "Not in a query")])
+
+
+register_adapter(lambda model: StrictlyAdapter() if model is Strictly else None)
+
+
+@pytest.mark.parametrize("data", [b"[NaN]", b"[Infinity]"], ids=["nan", "infinity"])
+def test_an_adapter_with_strict_json_answers_nan_in_its_own_words(data: bytes) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Strictly) -> None:
+        res.json(body)
+
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=data, content_type="application/json"
+    )
+    assert (result.status, result.json["detail"]) == (400, "Not JSON by RFC 8259")
