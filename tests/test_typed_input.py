@@ -1261,3 +1261,14 @@ def test_an_adapter_with_strict_json_answers_nan_in_its_own_words(data: bytes) -
         "/", data=data, content_type="application/json"
     )
     assert (result.status, result.json["detail"]) == (400, "Not JSON by RFC 8259")
+
+
+def _counts(req: ApiRequest, res: ApiResponse, *, scale: int) -> dict[str, int]:
+    return {"n": scale}
+
+
+def test_a_partial_returns_a_value_of_a_builtin_type_too() -> None:
+    import functools
+
+    result = Client(api_handler(functools.partial(_counts, scale=3))).get("/")
+    assert (result.status, result.json) == (200, {"n": 3})
