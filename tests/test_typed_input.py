@@ -815,6 +815,7 @@ def test_a_typed_partial_is_named_after_its_function() -> None:
 
     handler = api_handler(functools.partial(_scaled, scale=10))
     assert handler.__name__ == "_scaled"
+    assert handler.func.__name__ == "_scaled"
     assert handler.__qualname__ == "_scaled"
     assert handler.__module__ == __name__
     assert handler.name == f"{__name__}._scaled"
@@ -1000,6 +1001,7 @@ def test_a_late_validation_status_reaches_every_late_validator() -> None:
         "late",
         "test_a_late_validation_status_reaches_every_late_validator.<locals>.late",
     )
+    assert handler.func.__name__ == "late"
     client = Client(handler)
     assert client.post("/", json=GOOD).json == {"items": 1}
     query = client.post("/", query="part=query&page=x")
