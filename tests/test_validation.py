@@ -702,3 +702,23 @@ def test_a_body_the_handler_read_first_is_validated_from_what_it_read() -> None:
         200,
         {"raw": 13, "items": 0, "qty": 0, "type": "PydanticOrder"},
     )
+
+
+def test_body_as_beside_a_typed_body_validates_the_same_bytes_again() -> None:
+    def put(req: ApiRequest, res: ApiResponse, body: Any) -> None:
+        again = req.body_as(ORDERS["msgspec"])
+        res.json({"typed": summary(body), "again": summary(again)})
+
+    put.__annotations__["body"] = ORDERS["pydantic"]
+    result = Client(api_handler(methods=["PUT"])(put)).put(
+        "/",
+        data=b'{"items": [{"name": "tea", "qty": 2}]}',
+        content_type="application/json",
+    )
+    assert (result.status, result.json) == (
+        200,
+        {
+            "typed": {"items": 1, "qty": 2, "type": "PydanticOrder"},
+            "again": {"items": 1, "qty": 2, "type": "MsgspecOrder"},
+        },
+    )
