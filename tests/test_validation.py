@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 import pydantic
 import pytest
+from typing_extensions import TypedDict
 
 from nextresp import ApiRequest, ApiResponse, Cors, api_handler, api_methods, routes
 from nextresp._finite_numbers import NOT_FINITE
@@ -722,3 +723,56 @@ def test_body_as_beside_a_typed_body_validates_the_same_bytes_again() -> None:
             "again": {"items": 1, "qty": 2, "type": "MsgspecOrder"},
         },
     )
+
+
+@pytest.mark.parametrize(
+    "member",
+    ['"number": "Infinity"', '"number": "-Infinity"', '"amount": "Infinity"'],
+    ids=["float", "minus-float", "decimal"],
+)
+def test_pydantic_refuses_infinity_spelled_as_a_string_in_a_number_field(
+    member: str,
+) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Floats) -> None:
+        res.json({"type": type(body).__name__})
+
+    data = b"{" + member.encode() + b"}"
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=data, content_type="application/json"
+    )
+    assert (result.status, result.json) == (400, plain(400, NOT_FINITE))
+
+
+class Counts(pydantic.BaseModel, extra="allow"):
+    __pydantic_extra__: dict[str, int]
+    name: str = ""
+
+
+def test_typed_extra_fields_keep_their_own_validation() -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Counts) -> None:
+        res.json(body.model_dump(mode="json"))
+
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=b'{"other": "5"}', content_type="application/json"
+    )
+    assert (result.status, result.json) == (200, {"name": "", "other": 5})
+
+
+class OpenTypedDict(TypedDict):
+    __pydantic_config__ = pydantic.ConfigDict(extra="allow")  # type: ignore[misc]
+    name: str
+
+
+def test_pydantic_refuses_1e999_in_an_extra_key_of_a_typed_dict() -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: OpenTypedDict) -> None:
+        res.json(dict(body))
+
+    client = Client(api_handler(methods=["POST"])(post))
+    ok = client.post(
+        "/", data=b'{"name": "x", "other": 1.5}', content_type="application/json"
+    )
+    assert (ok.status, ok.json) == (200, {"name": "x", "other": 1.5})
+    result = client.post(
+        "/", data=b'{"name": "x", "other": 1e999}', content_type="application/json"
+    )
+    assert (result.status, result.json) == (400, plain(400, NOT_FINITE))
