@@ -7,9 +7,10 @@ never the value sent in it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 import pydantic
@@ -200,14 +201,26 @@ class Renamed(pydantic.BaseModel):
     user_agent: str = pydantic.Field(alias="ua_string")
 
 
+class MsgspecRenamed(msgspec.Struct, rename={"token": "X-Api-Key"}):
+    token: str
+
+
+@dataclasses.dataclass
+class WithClassVar:
+    x_token: str
+    scheme: ClassVar[str] = "Bearer"
+
+
 @pytest.mark.parametrize(
     ("model", "names"),
     [
         *[(model, AUTH_NAMES) for model in AUTHS.values()],
         (Renamed, [("ua_string", "Ua-String")]),
+        (MsgspecRenamed, [("X-Api-Key", "X-Api-Key")]),
+        (WithClassVar, [("x_token", "X-Token")]),
         (dict[str, str], []),
     ],
-    ids=[*AUTHS, "pydantic-alias", "no-fields"],
+    ids=[*AUTHS, "pydantic-alias", "msgspec-rename", "class-var", "no-fields"],
 )
 def test_each_field_reads_the_header_of_its_name(
     model: Any, names: list[tuple[str, str]]
@@ -278,3 +291,12 @@ def test_a_query_list_field_under_an_alias_takes_every_value() -> None:
         res.json(query.tags)
 
     assert Client(tagged).get("/?tag=a&tag=b").json == ["a", "b"]
+
+
+def test_a_renamed_msgspec_field_reads_the_header_of_its_new_name() -> None:
+    @api_handler(methods=["GET"])
+    def get(req: ApiRequest, res: ApiResponse, headers: MsgspecRenamed) -> None:
+        res.json({"token": headers.token})
+
+    result = Client(get).get("/", headers={"x-api-key": "k"})
+    assert (result.status, result.json) == (200, {"token": "k"})

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
+import decimal
 import io
 import logging
 import sys
+import typing
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import msgspec
 import pydantic
 import pytest
 from werkzeug.routing import Map, Rule
@@ -28,7 +32,8 @@ from nextresp.schemas import InvalidInput, MalformedInput, register_adapter
 from nextresp.testing import Client
 
 from . import typed_handlers as handlers
-from .validation_models import PydanticOrder, PydanticPaging
+from .support import plain_id
+from .validation_models import PydanticAuth, PydanticOrder, PydanticPaging
 
 TYPE = "https://nextresp.readthedocs.io/en/latest/validation.html"
 TITLE = "The request's input is not valid"
@@ -408,6 +413,7 @@ def test_register_adapter_refuses_what_is_not_callable() -> None:
         (("caf\u00e9",), "#/caf%C3%A9"),
         (("snake_case", 12, "_x9"), "#/snake_case/12/_x9"),
         (("a%b", "#", "-1"), "#/a%25b/%23/-1"),
+        (("k:v@x?y!$&'()*+,;=",), "#/k:v@x?y!$&'()*+,;="),
     ],
     ids=[
         "root",
@@ -420,6 +426,7 @@ def test_register_adapter_refuses_what_is_not_callable() -> None:
         "non-ascii",
         "plain-names",
         "percent-hash-minus",
+        "sub-delims-kept",
     ],
 )
 def test_pointers_escape_as_rfc_6901_says(location: tuple[Any, ...], text: str) -> None:
@@ -766,3 +773,504 @@ def test_a_typed_body_is_read_whatever_its_framing(headers: dict[str, str]) -> N
         environ[key if key == "CONTENT_LENGTH" else f"HTTP_{key}"] = value
     result = Client(handlers.order_page).post("/", environ=environ)
     assert (result.status, result.json) == (200, {"items": 0, "page": 1})
+
+
+# The wrapper made for typed input runs the handler's validation status and names.
+@api_handler(methods=["POST"], validation_status=400)
+def typed_query_late_body(
+    req: ApiRequest, res: ApiResponse, query: PydanticPaging
+) -> None:
+    order = req.body_as(PydanticOrder)
+    res.json({"items": len(order.items), "page": query.page})
+
+
+def test_body_as_in_a_typed_handler_answers_with_its_validation_status() -> None:
+    client = Client(typed_query_late_body)
+    ok = client.post("/", query="page=2", json=GOOD)
+    assert (ok.status, ok.json) == (200, {"items": 1, "page": 2})
+    result = client.post("/", json={"items": 1})
+    assert result.status == 400
+    assert result.json == {
+        "type": TYPE,
+        "title": TITLE,
+        "status": 400,
+        "detail": "The request body has 1 error",
+        "errors": [{"detail": "Input should be a valid array", "pointer": "#/items"}],
+    }
+
+
+def _scaled(req: ApiRequest, res: ApiResponse, id: int, *, scale: int) -> None:
+    res.json({"id": id * scale})
+
+
+class Scaler:
+    """A callable object with typed input."""
+
+    def __call__(self, req: ApiRequest, res: ApiResponse, id: int) -> None:
+        res.json({"id": id, "type": type(id).__name__})
+
+
+def test_a_typed_partial_is_named_after_its_function() -> None:
+    import functools
+
+    handler = api_handler(functools.partial(_scaled, scale=10))
+    assert handler.__name__ == "_scaled"
+    assert handler.func.__name__ == "_scaled"
+    assert handler.__qualname__ == "_scaled"
+    assert handler.__module__ == __name__
+    assert handler.name == f"{__name__}._scaled"
+    url_map = Map([Rule("/items/<id>", endpoint="item")])
+
+    def app(environ: Any, start_response: Any) -> Any:
+        _, values = url_map.bind_to_environ(environ).match()
+        return handler(ApiRequest(environ), **values)(environ, start_response)
+
+    assert Client(app).get("/items/7").json == {"id": 70}
+    assert Client(app).get("/items/x").status == 404
+
+
+def test_a_typed_callable_object_is_named_after_its_class() -> None:
+    handler = api_handler(Scaler())
+    assert (handler.__name__, handler.__qualname__) == ("Scaler", "Scaler")
+    assert handler.name == f"{__name__}.Scaler"
+    url_map = Map([Rule("/items/<id>", endpoint="item")])
+
+    def app(environ: Any, start_response: Any) -> Any:
+        _, values = url_map.bind_to_environ(environ).match()
+        return handler(ApiRequest(environ), **values)(environ, start_response)
+
+    assert Client(app).get("/items/7").json == {"id": 7, "type": "int"}
+
+
+def test_a_float_route_parameter_already_converted_is_kept() -> None:
+    from nextresp._input_plan import _CONVERTERS
+
+    result = _CONVERTERS[float](2.5)
+    assert (result, type(result)) == (2.5, float)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def handler(req, res, **params: str):\n    res.json(params)\n",
+        "def handler(req, res, *rest: int):\n    res.json({})\n",
+        "def handler(req, res, id: object):\n    res.json({'id': id})\n",
+        "def handler(req, res, id: Any):\n    res.json({'id': id})\n",
+    ],
+    ids=["keywords", "positionals", "object", "any"],
+)
+def test_an_annotation_that_asks_for_no_conversion_takes_no_plan(
+    source: str,
+) -> None:
+    namespace: dict[str, Any] = {"Any": Any}
+    exec(source, namespace)
+    handler = api_handler(namespace["handler"])
+    assert handler.func is namespace["handler"]
+
+
+def _item_scaled(
+    req: ApiRequest,
+    res: ApiResponse,
+    id: int,
+    scale: decimal.Decimal = decimal.Decimal(2),
+) -> None:
+    res.json({"id": id, "scaled": str(id * scale)})
+
+
+def test_a_keyword_of_the_functions_own_is_left_to_its_default() -> None:
+    handler = api_handler(_item_scaled)
+    url_map = Map([Rule("/items/<id>", endpoint="item")])
+
+    def app(environ: Any, start_response: Any) -> Any:
+        _, values = url_map.bind_to_environ(environ).match()
+        return handler(ApiRequest(environ), **values)(environ, start_response)
+
+    assert Client(app).get("/items/7").json == {"id": 7, "scaled": "14"}
+
+
+def test_a_typed_body_refused_for_get_names_every_method_answered() -> None:
+    with pytest.raises(TypeError) as raised:
+        api_handler(methods=["POST", "GET"])(_get_with_body)
+    assert str(raised.value) == (
+        "_get_with_body() takes a typed body but answers POST, GET: GET and"
+        " HEAD requests carry no body nextresp reads; answer the methods that take"
+        " one (methods=['POST']), or give body a default (body: T | None = None)"
+    )
+
+
+@pytest.mark.parametrize(
+    "data", [b"NaN", b"Infinity", b"-Infinity", b"[1, NaN]"], ids=plain_id
+)
+def test_nan_and_infinity_anywhere_in_the_body_are_400_for_a_registered_adapter(
+    data: bytes,
+) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Pair) -> None:
+        res.json({"sum": body.left + body.right})
+
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=data, content_type="application/json"
+    )
+    assert result.status == 400
+    assert result.json == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "JSON numbers must be finite: NaN, Infinity and 1e999 are refused",
+    }
+
+
+class StrictPaging(msgspec.Struct, forbid_unknown_fields=True):
+    page: int = 1
+
+
+@api_handler(methods=["GET"])
+def strict_page(req: ApiRequest, res: ApiResponse, query: StrictPaging) -> None:
+    res.json({"page": query.page})
+
+
+def test_a_query_error_at_no_parameter_names_none() -> None:
+    result = Client(strict_page).get("/", query="page=2&secret-key=1")
+    assert result.status == 422
+    assert result.json == {
+        "type": TYPE,
+        "title": TITLE,
+        "status": 422,
+        "detail": "The query has 1 error",
+        "errors": [{"detail": "Object contains an unknown field"}],
+    }
+
+
+# An adapter with neither ``strict_json`` nor ``dump``: the plainest a library needs.
+Labels = typing.NewType("Labels", list)  # type: ignore[type-arg]
+
+
+class LabelsAdapter:
+    """Reads a JSON list of strings."""
+
+    def decode_json(self, data: bytes, /) -> Any:
+        import json
+
+        value = json.loads(data)
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise InvalidInput([((), "Expected a list of strings")])
+        return value
+
+    def convert(self, values: Any, /) -> Any:
+        raise InvalidInput([((), "Not in a query")])
+
+
+register_adapter(lambda model: LabelsAdapter() if model is Labels else None)
+
+
+def test_an_adapter_without_strict_json_has_nan_refused_before_it_reads() -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Labels) -> None:
+        res.json({"labels": body})
+
+    client = Client(api_handler(methods=["POST"])(post))
+    assert client.post("/", json=["a"]).json == {"labels": ["a"]}
+    result = client.post("/", data=b'["a", NaN]', content_type="application/json")
+    assert result.status == 400
+    assert result.json["detail"] == (
+        "JSON numbers must be finite: NaN, Infinity and 1e999 are refused"
+    )
+
+
+def test_a_value_returned_under_an_adapter_without_dump_is_sent_as_it_is() -> None:
+    def read(req: ApiRequest, res: ApiResponse) -> Labels:
+        return Labels(["a", "b"])
+
+    result = Client(api_handler(read)).get("/")
+    assert (result.status, result.json) == (200, ["a", "b"])
+    assert result.headers["Content-Type"] == "application/json"
+
+
+# Late validation: req.body_as, req.query_as and req.headers_as in a handler made
+# inside the test, so that its wrapper is made under the code tested.
+def test_a_late_validation_status_reaches_every_late_validator() -> None:
+    def late(req: ApiRequest, res: ApiResponse) -> None:
+        part = req.args.get("part", "body")
+        if part == "query":
+            res.json({"page": req.query_as(PydanticPaging).page})
+        elif part == "headers":
+            res.json({"token": req.headers_as(PydanticAuth).x_token})
+        else:
+            res.json({"items": len(req.body_as(PydanticOrder).items)})
+
+    handler = api_handler(methods=["POST"], validation_status=400)(late)
+    assert (handler.__name__, handler.__qualname__) == (
+        "late",
+        "test_a_late_validation_status_reaches_every_late_validator.<locals>.late",
+    )
+    assert handler.func.__name__ == "late"
+    client = Client(handler)
+    assert client.post("/", json=GOOD).json == {"items": 1}
+    query = client.post("/", query="part=query&page=x")
+    assert (query.status, query.json["detail"]) == (400, "The query has 1 error")
+    headers = client.post("/", query="part=headers")
+    assert (headers.status, headers.json["errors"]) == (
+        400,
+        [{"detail": "Field required", "header": "X-Token"}],
+    )
+    body = client.post("/", json={"items": 1})
+    assert (body.status, body.json["detail"]) == (400, "The request body has 1 error")
+
+
+def test_body_as_refuses_an_empty_body_as_required() -> None:
+    result = Client(handlers.late).post("/")
+    assert result.status == 422
+    assert result.json == {
+        "type": TYPE,
+        "title": TITLE,
+        "status": 422,
+        "detail": "The request body has 1 error",
+        "errors": [{"detail": "A request body is required", "pointer": "#"}],
+    }
+
+
+def test_query_as_and_headers_as_keep_every_value_of_a_list_field() -> None:
+    @api_handler(methods=["GET"])
+    def lists(req: ApiRequest, res: ApiResponse) -> None:
+        query = req.query_as(PydanticPaging)
+        headers = req.headers_as(PydanticAuth)
+        res.json({"tags": query.tags, "languages": headers.accept_language})
+
+    result = Client(lists).get(
+        "/",
+        query="tags=a&tags=b",
+        headers={"X-Token": "t", "Accept-Language": "en, fr"},
+    )
+    assert (result.status, result.json) == (
+        200,
+        {"tags": ["a", "b"], "languages": ["en", "fr"]},
+    )
+
+
+class Todo(pydantic.BaseModel):
+    id: int
+    title: str
+
+
+def test_a_returned_value_is_sent_from_a_handler_given_req_res_and_params() -> None:
+    @api_handler(methods=["POST"])
+    def create(req: ApiRequest, res: ApiResponse, id: int) -> Todo:
+        res.status(201)
+        return Todo(id=id, title=req.method)
+
+    @api_handler(methods=["POST"])
+    async def create_async(req: ApiRequest, res: ApiResponse, id: int) -> Todo:
+        res.status(201)
+        return Todo(id=id, title=req.method)
+
+    url_map = Map([Rule("/todos/<id>", endpoint="todo")])
+    for handler in (create, create_async):
+
+        def app(environ: Any, start_response: Any, handler: Any = handler) -> Any:
+            _, values = url_map.bind_to_environ(environ).match()
+            return handler(ApiRequest(environ), **values)(environ, start_response)
+
+        result = Client(app).post("/todos/7")
+        assert (result.status, result.json) == (201, {"id": 7, "title": "POST"})
+
+
+def test_a_handler_that_answers_through_res_and_returns_none_is_sent_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    @api_handler
+    def read(req: ApiRequest, res: ApiResponse) -> Todo:
+        res.status(202).json({"through": "res"})
+        return None  # type: ignore[return-value]
+
+    @api_handler
+    async def read_async(req: ApiRequest, res: ApiResponse) -> Todo:
+        res.status(202).json({"through": "res"})
+        return None  # type: ignore[return-value]
+
+    caplog.set_level(logging.DEBUG, logger="nextresp")
+    for handler in (read, read_async):
+        result = Client(handler).get("/")
+        assert (result.status, result.json) == (202, {"through": "res"})
+    assert caplog.records == []
+
+
+def test_a_partial_that_cannot_be_planned_is_named_by_its_repr() -> None:
+    import functools
+
+    refused = functools.partial(_decimal_id)
+    with pytest.raises(TypeError) as raised:
+        api_handler(refused)
+    assert str(raised.value).startswith(
+        f"{refused!r}() route parameter id is annotated <class 'complex'>"
+    )
+
+
+def route_app(handler: Any, rule: str) -> Any:
+    """Serve ``handler`` at a werkzeug ``rule`` with its converted values."""
+    url_map = Map([Rule(rule, endpoint="item")])
+
+    def app(environ: Any, start_response: Any) -> Any:
+        _, values = url_map.bind_to_environ(environ).match()
+        return handler(ApiRequest(environ), **values)(environ, start_response)
+
+    return app
+
+
+def test_a_route_parameter_after_an_input_model_is_converted() -> None:
+    @api_handler(methods=["GET"])
+    def page(req: ApiRequest, res: ApiResponse, query: PydanticPaging, id: int) -> None:
+        res.json({"id": id, "tags": query.tags})
+
+    result = Client(route_app(page, "/items/<id>")).get(
+        "/items/7", query="tags=a&tags=b"
+    )
+    assert (result.status, result.json) == (200, {"id": 7, "tags": ["a", "b"]})
+
+
+def test_a_route_parameter_after_an_unconverted_one_is_converted() -> None:
+    @api_handler(methods=["GET"])
+    def item(req: ApiRequest, res: ApiResponse, slug: Any, id: int) -> None:
+        res.json({"slug": slug, "id": id})
+
+    result = Client(route_app(item, "/items/<slug>/<id>")).get("/items/a/7")
+    assert (result.status, result.json) == (200, {"slug": "a", "id": 7})
+
+
+def test_a_route_parameter_after_a_keyword_of_the_functions_own_is_converted() -> None:
+    @api_handler(methods=["GET"])
+    def item(
+        req: ApiRequest,
+        res: ApiResponse,
+        scale: decimal.Decimal = decimal.Decimal(2),
+        *,
+        id: int,
+    ) -> None:
+        res.json({"scaled": str(id * scale)})
+
+    result = Client(route_app(item, "/items/<id>")).get("/items/7")
+    assert (result.status, result.json) == (200, {"scaled": "14"})
+
+
+def test_a_route_parameter_of_another_type_is_refused_with_the_types_it_takes() -> None:
+    with pytest.raises(TypeError) as raised:
+        api_handler(_decimal_id)
+    assert str(raised.value) == (
+        "_decimal_id() route parameter id is annotated <class 'complex'>; a route"
+        " parameter converts to int, float, uuid.UUID, str or list[str] (a catch-all)"
+    )
+
+
+def test_an_unresolvable_annotation_is_refused_with_the_fix() -> None:
+    with pytest.raises(TypeError) as raised:
+        api_handler(methods=["POST"])(_unresolvable)
+    assert str(raised.value) == (
+        "_unresolvable() parameter body: cannot resolve its annotation 'NoSuchModel'"
+        " (NameError: name 'NoSuchModel' is not defined); define or import the name"
+        " at the module's top level, not under `if TYPE_CHECKING:`"
+    )
+
+
+class BaseResponse:
+    """werkzeug's response base class was named so before werkzeug 2.1."""
+
+
+class OldStyleResponse(BaseResponse):
+    pass
+
+
+def test_a_return_annotation_of_an_old_style_response_sends_no_value() -> None:
+    def read(req: ApiRequest, res: ApiResponse) -> OldStyleResponse:
+        res.json({"through": "res"})
+        return res  # type: ignore[return-value]
+
+    handler = api_handler(read)
+    assert handler.func is read
+    result = Client(handler).get("/")
+    assert (result.status, result.json) == (200, {"through": "res"})
+
+
+class TodoReader:
+    """A callable object whose return annotation names the value it returns."""
+
+    def __call__(self, req: ApiRequest, res: ApiResponse) -> Todo:
+        return Todo(id=3, title="object")
+
+
+def test_a_callable_object_returns_its_value_too() -> None:
+    result = Client(api_handler(TodoReader())).get("/")
+    assert (result.status, result.json) == (200, {"id": 3, "title": "object"})
+
+
+def test_a_value_returned_under_an_optional_type_is_sent() -> None:
+    @api_handler
+    def read(req: ApiRequest, res: ApiResponse) -> Todo | None:
+        return Todo(id=4, title="optional")
+
+    result = Client(read).get("/")
+    assert (result.status, result.json) == (200, {"id": 4, "title": "optional"})
+
+
+def test_an_optional_response_annotation_sends_no_value() -> None:
+    def read(req: ApiRequest, res: ApiResponse) -> ApiResponse | None:
+        return res.json({"through": "res"})
+
+    handler = api_handler(read)
+    assert handler.func is read
+    result = Client(handler).get("/")
+    assert (result.status, result.json) == (200, {"through": "res"})
+
+
+async def _answer(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({"awaited": True})
+
+
+def test_a_handler_returning_an_awaitable_sends_no_value_of_its_own() -> None:
+    def read(req: ApiRequest, res: ApiResponse) -> collections.abc.Awaitable[None]:
+        return _answer(req, res)
+
+    handler = api_handler(read)
+    assert handler.func is read
+    result = Client(handler).get("/")
+    assert (result.status, result.json) == (200, {"awaited": True})
+
+
+# An adapter whose parser refuses NaN and Infinity itself, with its own words.
+Strictly = typing.NewType("Strictly", list)  # type: ignore[type-arg]
+
+
+class StrictlyAdapter:
+    strict_json = True
+
+    def decode_json(self, data: bytes, /) -> Any:
+        from nextresp._json_read import standard_loads
+
+        try:
+            return standard_loads(data)
+        except ValueError:
+            raise MalformedInput("Not JSON by RFC 8259") from None
+
+    def convert(self, values: Any, /) -> Any:
+        raise InvalidInput([((), "Not in a query")])
+
+
+register_adapter(lambda model: StrictlyAdapter() if model is Strictly else None)
+
+
+@pytest.mark.parametrize("data", [b"[NaN]", b"[Infinity]"], ids=["nan", "infinity"])
+def test_an_adapter_with_strict_json_answers_nan_in_its_own_words(data: bytes) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Strictly) -> None:
+        res.json(body)
+
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=data, content_type="application/json"
+    )
+    assert (result.status, result.json["detail"]) == (400, "Not JSON by RFC 8259")
+
+
+def _counts(req: ApiRequest, res: ApiResponse, *, scale: int) -> dict[str, int]:
+    return {"n": scale}
+
+
+def test_a_partial_returns_a_value_of_a_builtin_type_too() -> None:
+    import functools
+
+    result = Client(api_handler(functools.partial(_counts, scale=3))).get("/")
+    assert (result.status, result.json) == (200, {"n": 3})

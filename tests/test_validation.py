@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import enum
+import io
 import logging
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import msgspec
 import pydantic
 import pytest
+from typing_extensions import TypedDict
 
 from nextresp import ApiRequest, ApiResponse, Cors, api_handler, api_methods, routes
 from nextresp._finite_numbers import NOT_FINITE
@@ -586,3 +588,191 @@ def test_msgspec_errors_locate_what_they_can_and_quote_nothing(
         adapter_for(model).decode_json(data)
     assert raised.value.errors == errors
     assert b"secret" not in repr(raised.value.errors).encode()
+
+
+def put_order(**options: Any) -> Client:
+    def put(req: ApiRequest, res: ApiResponse, body: Any) -> None:
+        res.json(summary(body))
+
+    put.__annotations__["body"] = ORDERS["pydantic"]
+    return Client(api_handler(methods=["PUT"], **options)(put))
+
+
+def test_a_put_of_another_type_is_415_without_an_accept_header() -> None:
+    result = put_order().put("/", data="x", content_type="text/plain")
+    assert result.status == 415
+    assert result.json == plain(415, "The request body must be JSON (application/json)")
+    for name in ("Accept-Post", "Accept-Patch", "Accept-Put"):
+        assert name not in result.headers
+
+
+def test_an_empty_body_of_another_type_is_a_missing_body() -> None:
+    result = put_order().put("/", data=b"", content_type="text/plain")
+    assert result.status == 422
+    assert result.json == problem(
+        422,
+        "The request body has 1 error",
+        [{"detail": "A request body is required", "pointer": "#"}],
+    )
+
+
+def chunked(data: bytes, content_type: str) -> dict[str, Any]:
+    """The environ of a body sent without a length, as a server passes it on."""
+    return {
+        "CONTENT_TYPE": content_type,
+        "HTTP_TRANSFER_ENCODING": "chunked",
+        "wsgi.input": io.BytesIO(data),
+        "wsgi.input_terminated": True,
+    }
+
+
+def test_a_chunked_body_of_another_type_is_415() -> None:
+    result = put_order().put("/", environ=chunked(b"items=1", "text/plain"))
+    assert result.status == 415
+    assert result.json == plain(415, "The request body must be JSON (application/json)")
+
+
+# '{"items": []}' is 13 bytes.
+@pytest.mark.parametrize(
+    ("limit", "status"), [(13, 200), (12, 413)], ids=["at-the-limit", "over"]
+)
+def test_a_body_of_declared_length_is_read_up_to_the_limit(
+    limit: int, status: int
+) -> None:
+    result = put_order(body_limit=limit).put(
+        "/", data=b'{"items": []}', content_type="application/json"
+    )
+    assert result.status == status
+    if status == 200:
+        assert result.json == {"items": 0, "qty": 0, "type": "PydanticOrder"}
+    else:
+        assert result.json == plain(
+            413, f"Request body exceeds the limit of {limit} bytes"
+        )
+
+
+@pytest.mark.parametrize(
+    ("limit", "status"), [(13, 200), (12, 413)], ids=["at-the-limit", "over"]
+)
+def test_a_chunked_body_is_read_up_to_the_limit(limit: int, status: int) -> None:
+    environ = chunked(b'{"items": []}', "application/json")
+    result = put_order(body_limit=limit).put("/", environ=environ)
+    assert result.status == status
+    if status == 200:
+        assert result.json == {"items": 0, "qty": 0, "type": "PydanticOrder"}
+    else:
+        assert result.json == plain(
+            413, f"Request body exceeds the limit of {limit} bytes"
+        )
+
+
+def test_a_chunked_body_is_read_whole_whatever_content_length_says() -> None:
+    # RFC 9112, section 6.3: Transfer-Encoding overrides Content-Length.
+    environ = chunked(b'{"items": []}', "application/json")
+    environ["CONTENT_LENGTH"] = "40"
+    result = put_order().put("/", environ=environ)
+    assert (result.status, result.json) == (
+        200,
+        {"items": 0, "qty": 0, "type": "PydanticOrder"},
+    )
+
+
+def test_only_the_declared_length_is_read_from_the_servers_input() -> None:
+    environ = {
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": "13",
+        "wsgi.input": io.BytesIO(b'{"items": []}{"items": [1]}'),
+    }
+    result = put_order().put("/", environ=environ)
+    assert (result.status, result.json) == (
+        200,
+        {"items": 0, "qty": 0, "type": "PydanticOrder"},
+    )
+
+
+def test_a_body_the_handler_read_first_is_validated_from_what_it_read() -> None:
+    def put(req: ApiRequest, res: ApiResponse) -> None:
+        raw = req.get_data()
+        order = req.body_as(ORDERS["pydantic"])
+        res.json({"raw": len(raw), **summary(order)})
+
+    result = Client(api_handler(methods=["PUT"])(put)).put(
+        "/", data=b'{"items": []}', content_type="application/json"
+    )
+    assert (result.status, result.json) == (
+        200,
+        {"raw": 13, "items": 0, "qty": 0, "type": "PydanticOrder"},
+    )
+
+
+def test_body_as_beside_a_typed_body_validates_the_same_bytes_again() -> None:
+    def put(req: ApiRequest, res: ApiResponse, body: Any) -> None:
+        again = req.body_as(ORDERS["msgspec"])
+        res.json({"typed": summary(body), "again": summary(again)})
+
+    put.__annotations__["body"] = ORDERS["pydantic"]
+    result = Client(api_handler(methods=["PUT"])(put)).put(
+        "/",
+        data=b'{"items": [{"name": "tea", "qty": 2}]}',
+        content_type="application/json",
+    )
+    assert (result.status, result.json) == (
+        200,
+        {
+            "typed": {"items": 1, "qty": 2, "type": "PydanticOrder"},
+            "again": {"items": 1, "qty": 2, "type": "MsgspecOrder"},
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    "member",
+    ['"number": "Infinity"', '"number": "-Infinity"', '"amount": "Infinity"'],
+    ids=["float", "minus-float", "decimal"],
+)
+def test_pydantic_refuses_infinity_spelled_as_a_string_in_a_number_field(
+    member: str,
+) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Floats) -> None:
+        res.json({"type": type(body).__name__})
+
+    data = b"{" + member.encode() + b"}"
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=data, content_type="application/json"
+    )
+    assert (result.status, result.json) == (400, plain(400, NOT_FINITE))
+
+
+class Counts(pydantic.BaseModel, extra="allow"):
+    __pydantic_extra__: dict[str, int]
+    name: str = ""
+
+
+def test_typed_extra_fields_keep_their_own_validation() -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Counts) -> None:
+        res.json(body.model_dump(mode="json"))
+
+    result = Client(api_handler(methods=["POST"])(post)).post(
+        "/", data=b'{"other": "5"}', content_type="application/json"
+    )
+    assert (result.status, result.json) == (200, {"name": "", "other": 5})
+
+
+class OpenTypedDict(TypedDict):
+    __pydantic_config__ = pydantic.ConfigDict(extra="allow")  # type: ignore[misc]
+    name: str
+
+
+def test_pydantic_refuses_1e999_in_an_extra_key_of_a_typed_dict() -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: OpenTypedDict) -> None:
+        res.json(dict(body))
+
+    client = Client(api_handler(methods=["POST"])(post))
+    ok = client.post(
+        "/", data=b'{"name": "x", "other": 1.5}', content_type="application/json"
+    )
+    assert (ok.status, ok.json) == (200, {"name": "x", "other": 1.5})
+    result = client.post(
+        "/", data=b'{"name": "x", "other": 1e999}', content_type="application/json"
+    )
+    assert (result.status, result.json) == (400, plain(400, NOT_FINITE))
