@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections.abc
 import dataclasses
+import functools
 import inspect
 import re
 import types
@@ -265,6 +266,8 @@ def _resolved(func: Callable[..., object], name: str, parameter: Any) -> Any:
 def _evaluated(func: Callable[..., object], annotation: str) -> Any:
     """Evaluate a string annotation of ``func`` in its module, as ``from __future__
     import annotations`` left it; raise what evaluating it raises."""
+    while isinstance(func, functools.partial):  # the module of the function it binds
+        func = func.func
     target = func if inspect.isroutine(func) else type(func).__call__
     namespace = getattr(inspect.unwrap(target), "__globals__", None)
     if namespace is None:  # a partial, say: the module of the object

@@ -109,6 +109,7 @@ class PydanticAdapter:
     # model ignores: nextresp looks for them first. 1e999, which is JSON, is
     # refused where it is read (see finite_validator).
     strict_json = False
+    refuses_beyond_float = True
 
     def __init__(self, model: Any) -> None:
         from pydantic import BaseModel, TypeAdapter, ValidationError

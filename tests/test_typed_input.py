@@ -975,6 +975,59 @@ def test_an_adapter_without_strict_json_has_nan_refused_before_it_reads() -> Non
     )
 
 
+@pytest.mark.parametrize("data", [b"[1e999]", b"[-1E400]", b'{"a": [2.5e999]}'])
+def test_an_adapter_without_strict_json_has_1e999_refused_before_it_reads(
+    data: bytes,
+) -> None:
+    def post(req: ApiRequest, res: ApiResponse, body: Labels) -> None:
+        res.json({"labels": body})
+
+    client = Client(api_handler(methods=["POST"])(post))
+    result = client.post("/", data=data, content_type="application/json")
+    assert (result.status, result.json["detail"]) == (
+        400,
+        "JSON numbers must be finite: NaN, Infinity and 1e999 are refused",
+    )
+    # A finite number with an exponent goes on to the adapter, which refuses it.
+    result = client.post("/", data=b"[1e300]", content_type="application/json")
+    assert (result.status, result.problem["errors"]) == (
+        422,
+        [{"detail": "Expected a list of strings", "pointer": "#"}],
+    )
+
+
+PARTIAL_MODULE = """\
+from __future__ import annotations
+
+import functools
+
+import pydantic
+
+
+class Note(pydantic.BaseModel):
+    text: str
+
+
+def create(req, res, body: Note, *, prefix: str) -> None:
+    res.json({"text": prefix + body.text})
+
+
+handler = functools.partial(create, prefix="> ")
+"""
+
+
+def test_a_partial_resolves_string_annotations_in_its_functions_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "partial_handlers.py").write_text(PARTIAL_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import partial_handlers
+
+    app = api_handler(methods=["POST"])(partial_handlers.handler)
+    result = Client(app).post("/", json={"text": "hi"})
+    assert (result.status, result.json) == (200, {"text": "> hi"})
+
+
 def test_a_value_returned_under_an_adapter_without_dump_is_sent_as_it_is() -> None:
     def read(req: ApiRequest, res: ApiResponse) -> Labels:
         return Labels(["a", "b"])
