@@ -87,6 +87,11 @@ class Hosted:
         """
         host_class = type(req)
         req.__class__ = api_request_class(host_class)
+        stream = req.__dict__.get("stream")
+        if stream is not None and getattr(stream, "_pos", None) == 0:
+            # The host made werkzeug's stream, under its own limit, and read none of
+            # it: made again on first use, under the handler's body_limit.
+            del req.__dict__["stream"]
         try:
             response = self._respond(req, route_params)  # type: ignore[arg-type]
         finally:

@@ -208,6 +208,9 @@ class ApiRequest(Request):
         data = self.get_data()
         if not data:
             return None
+        limit = self.max_content_length
+        if limit is not None and len(data) > limit:  # read by the host, unlimited
+            raise _too_large(limit)
         if self.is_json:
             try:
                 value = loads(data)

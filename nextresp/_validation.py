@@ -348,6 +348,8 @@ def read_json(req: Request) -> bytes | None:
         return data
     try:
         data = req.get_data()
+        if limit is not None and len(data) > limit:  # read by the host, unlimited
+            raise RequestEntityTooLarge()
         # As req.body: werkzeug stops a stream of unknown length at the limit
         # without saying whether more was coming; one more byte tells.
         if (

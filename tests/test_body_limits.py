@@ -11,7 +11,9 @@ import io
 import json
 from typing import Any
 
+import pydantic
 import pytest
+from werkzeug.wrappers import Request
 
 from nextresp import ApiRequest, ApiResponse, api_handler
 
@@ -291,3 +293,53 @@ def test_draining_a_body_that_stops_early_still_answers_413(body: io.BytesIO) ->
     )
     assert r.status_code == 413
     assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 10 bytes"
+
+
+class Numbers(pydantic.BaseModel):
+    a: list[int]
+
+
+@api_handler(methods=["POST"], body_limit=100)
+def typed_length(req: ApiRequest, res: ApiResponse, body: Numbers) -> None:
+    res.json({"length": len(body.a)})
+
+
+@api_handler(methods=["POST"], body_limit=100)
+def parsed_length(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({"length": len(req.body["a"])})
+
+
+@api_handler(methods=["POST"], body_limit=100)
+def stream_length(req: ApiRequest, res: ApiResponse) -> None:
+    res.json({"length": len(req.stream.read())})
+
+
+@pytest.mark.parametrize("handler", [typed_length, parsed_length, stream_length])
+@pytest.mark.parametrize("host_reads", ["stream", "get_data"])
+def test_body_limit_holds_when_the_host_touched_the_body_first(
+    handler: Any, host_reads: str
+) -> None:
+    # A werkzeug app that made the request's stream (or read the body whole) under
+    # its own limit, none, before calling the handler as its endpoint.
+    @Request.application
+    def app(request: Request) -> Any:
+        if host_reads == "stream":
+            request.stream  # noqa: B018 (made, not read)
+        else:
+            request.get_data()
+        return handler(request)
+
+    big = json.dumps({"a": list(range(200))}).encode()
+    r = call_wsgi(app, "POST", "/", data=big, content_type="application/json")
+    if handler is stream_length and host_reads == "get_data":
+        # The host read the body whole: the stream it leaves is empty.
+        assert (r.status_code, json.loads(r.data)) == (200, {"length": 0})
+        return
+    assert r.status_code == 413
+    assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 100 bytes"
+    small = json.dumps({"a": [1, 2]}).encode()
+    r = call_wsgi(app, "POST", "/", data=small, content_type="application/json")
+    assert (r.status_code, json.loads(r.data)["length"]) == (
+        200,
+        2 if handler is not stream_length else len(small),
+    )
