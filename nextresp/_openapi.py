@@ -169,6 +169,8 @@ def prepare_schemas(handlers: Iterable[ApiHandler]) -> None:
             plan: InputPlan | None = getattr(func, PLAN_ATTRIBUTE, None)
             if plan is not None:
                 wanted.append((plan.body_type, False))
+                wanted.append((plan.query_type, False))
+                wanted.append((plan.headers_type, False))
                 wanted.append((plan.returns, True))
     prepare((model, output) for model, output in wanted if model is not None)
 

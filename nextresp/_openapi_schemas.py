@@ -96,6 +96,8 @@ def prepare(models: Iterable[tuple[Any, bool]]) -> None:
         written, named = _short_names(dict(written), dict(definitions))
         for (index, _), schema in written.items():
             defs = _referenced(schema, named)
+            if not output:  # as a request sends it, defaults kept: for fields_of
+                _fields.setdefault(batch[index], (schema, defs))
             made = (schema, defs) if output else _as_input(schema, defs)
             _kept[batch[index], output] = made
 
