@@ -657,3 +657,31 @@ def test_query_parameters_are_named_as_validated_and_computed_fields_left_out(
     assert parameters[1]["schema"] == {"default": 1, "title": "Page", "type": "integer"}
     answer = Client(app).get("/api/find?q=milk&page=3")
     assert answer.json == {"term": "milk", "offset": 20}
+
+
+def test_two_types_of_one_name_read_and_sent_each_keep_both_schemas(
+    tmp_path: Path,
+) -> None:
+    api = tmp_path / "api"
+    (api / "b").mkdir(parents=True)
+    for file, field in (("a.py", "x: int = 1"), ("b/c.py", "y: str = ''")):
+        (api / file).write_text(
+            "import pydantic\n"
+            f"class Note(pydantic.BaseModel):\n    {field}\n"
+            "def PUT(req, res, body: Note) -> Note:\n    return body\n"
+        )
+    document = nextresp.openapi(api)
+    schemas = document["components"]["schemas"]
+    seen = set()
+    for item in document["paths"].values():
+        put = item["put"]
+        for schema in (
+            put["requestBody"]["content"]["application/json"]["schema"],
+            put["responses"]["200"]["content"]["application/json"]["schema"],
+        ):
+            name = schema["$ref"].rpartition("/")[2]
+            assert name in schemas
+            seen.add(name)
+    assert len(seen) == 4  # two answers, two requests: no schema shared by mistake
+    assert "\\u0000" not in json.dumps(document)
+    validate(document)
