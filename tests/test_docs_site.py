@@ -3,7 +3,9 @@ the API reference's names, the copy buttons and the repository link."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from docutils import nodes
 from docutils.frontend import get_default_settings
@@ -93,3 +95,25 @@ def test_long_names_in_tables_break_only_after_separators() -> None:
     css = (DOCS / "_static" / "nextresp.css").read_text()
     assert "overflow-wrap: normal;" in css
     assert "anywhere" not in css
+
+
+def test_no_file_holds_the_marks_of_an_unfinished_merge() -> None:
+    # A conflict opens with seven "<" and closes with seven ">", each and a space.
+    marks = ("<" * 7 + " ", ">" * 7 + " ")
+    texts = [ROOT / name for name in ("README.md", "CHANGES.md", "pyproject.toml")]
+    for folder in ("docs", "nextresp", "tests", "examples", "benchmarks", ".ci"):
+        for where, folders, names in os.walk(ROOT / folder):
+            folders[:] = [f for f in folders if f not in _NOT_OURS]
+            texts += [Path(where, name) for name in names if name.endswith(_TEXTS)]
+    marked = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in texts
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if line.startswith(marks)
+    ]
+    assert len(texts) > 200  # the walk found the project
+    assert marked == []
+
+
+_NOT_OURS = {"node_modules", "_build", "__pycache__"}
+_TEXTS = (".md", ".py", ".rst", ".txt", ".toml", ".cfg", ".sh", ".json", "run")
