@@ -32,8 +32,10 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
 
     PERF: most handlers await nothing that waits (or nothing at all), and starting the
     loop costs more than they do. So the task's first step runs at once, with the
-    loop marked as running, as Python 3.12's eager tasks do; only a task that is
-    still waiting after it makes the loop run.
+    loop marked as running, as Python 3.12's eager tasks do, and so do the next few
+    callbacks ready to run (``await asyncio.sleep(0)`` and tasks it finished), in
+    the order the loop would run them; only a task still waiting after them makes
+    the loop run, which then also polls for I/O.
     """
     if asyncio._get_running_loop() is not None:
         coroutine.close()
@@ -56,11 +58,28 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
                 # What the loop would do with the handle; the step catches all but
                 # SystemExit and KeyboardInterrupt itself.
                 first_step._context.run(first_step._callback)
+                _run_ready(ready, task)
             finally:
                 asyncio._set_running_loop(None)
             if task.done():
                 return task.result()
     return loop.run_until_complete(task)
+
+
+#: Callbacks run without the loop before it takes over: enough for a few
+#: ``sleep(0)``, few enough that a task waiting for I/O by yielding in a loop soon
+#: reaches the loop, which polls for it.
+_EAGER_CALLBACKS = 8
+
+
+def _run_ready(ready: collections.deque[Any], task: asyncio.Task[Any]) -> None:
+    """Run the loop's ready callbacks, first in first out, until ``task`` is done."""
+    for _ in range(_EAGER_CALLBACKS):
+        if not ready or task.done():
+            return
+        handle = ready.popleft()
+        if not handle._cancelled:
+            handle._run()
 
 
 def thread_loop() -> asyncio.AbstractEventLoop:

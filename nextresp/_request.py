@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request
 from werkzeug.wsgi import LimitedStream
 
 from ._errors import ApiError
-from ._json_depth import MAX_JSON_DEPTH, may_nest_too_deeply, nested_deeper
+from ._json_depth import MAX_JSON_DEPTH, nests_too_deeply
 from ._json_read import loads
 
 if TYPE_CHECKING:
@@ -218,9 +218,8 @@ class ApiRequest(Request):
                 raise ApiError(400, "Invalid JSON") from None
             except RecursionError:
                 raise ApiError(400, _TOO_DEEP) from None
-            # Newer Pythons parse far deeper than older ones: one limit for all. Only
-            # a body with more brackets than the limit can be nested past it.
-            if may_nest_too_deeply(data) and nested_deeper(value):
+            # Newer Pythons parse far deeper than older ones: one limit for all.
+            if nests_too_deeply(data, value):
                 raise ApiError(400, _TOO_DEEP)
             return value
         if self.mimetype.startswith("text/"):

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, get_args
 
 from ._finite_numbers import NOT_FINITE, all_finite, finite_validator, holds_non_finite
-from ._json_depth import may_nest_too_deeply, nested_deeper
+from ._json_depth import may_nest_too_deeply, nests_too_deeply
 from ._schemas import (
     InvalidInput,
     Location,
@@ -295,7 +295,7 @@ class MsgspecAdapter:
             if (
                 self._unbounded
                 and may_nest_too_deeply(data)
-                and nested_deeper(self._any(data))
+                and nests_too_deeply(data, self._any(data))
             ):
                 raise MalformedInput(TOO_DEEP)
             return value
@@ -313,7 +313,7 @@ class MsgspecAdapter:
             raise MalformedInput("Invalid JSON") from None
         except RecursionError:
             raise MalformedInput(TOO_DEEP) from None
-        if may_nest_too_deeply(data) and nested_deeper(value):
+        if nests_too_deeply(data, value):
             raise MalformedInput(TOO_DEEP)
 
     def dump(self, value: Any, /) -> Any:

@@ -486,6 +486,42 @@ def test_depth_guard_agrees_with_the_recursive_definition(
     assert nested_deeper(value, limit) is (depth_of(value) > limit)
 
 
+@pytest.mark.parametrize("depth", [2, 254, 255, 256, 300, 512, 513, 600])
+@pytest.mark.parametrize("leaf", ["", "0", str(2**70), '"\\ud800"'])
+def test_depth_guard_shortcuts_agree_with_the_walk(depth: int, leaf: str) -> None:
+    # orjson writes about 255 levels and no integer past 64 bits nor a lone
+    # surrogate: the walk decides those; 513 plain lists are exactly 1026 bytes.
+    from nextresp._json_depth import nests_too_deeply
+
+    data = ("[" * depth + leaf + "]" * depth).encode()
+    assert nests_too_deeply(data, json.loads(data)) is (depth > 512)
+
+
+def test_orjsons_writer_is_a_proof_of_depth_only_below_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import orjson
+
+    from nextresp import _json_depth
+
+    loader = _json_depth._first_shallow_writer
+    monkeypatch.setattr(_json_depth, "shallow_writer", loader)
+    assert (
+        _json_depth.nests_too_deeply(b"[" * 600 + b"]" * 600, chain(600, kinds="l"))
+        is True
+    )
+    assert _json_depth.shallow_writer is orjson.dumps
+    monkeypatch.setattr(_json_depth, "shallow_writer", loader)
+    assert _json_depth.nests_too_deeply(b"[" * 1100, [[1] * 550]) is False
+    assert _json_depth.shallow_writer is orjson.dumps
+    # A limit orjson writes past: its writer proves nothing, and is not used.
+    monkeypatch.setattr(_json_depth, "shallow_writer", loader)
+    monkeypatch.setattr(_json_depth, "MAX_JSON_DEPTH", 100)
+    with pytest.raises(TypeError, match="no proof of depth"):
+        loader([])
+    assert _json_depth.shallow_writer is None
+
+
 def test_depth_guard_table_holds_both_sides_of_the_limit() -> None:
     depths = {name: depth_of(shape) for name, shape in SHAPES.items()}
     assert {512, 513} <= set(depths.values())
