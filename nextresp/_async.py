@@ -58,7 +58,8 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
                 # What the loop would do with the handle; the step catches all but
                 # SystemExit and KeyboardInterrupt itself.
                 first_step._context.run(first_step._callback)
-                _run_ready(ready, task)
+                if not task.done():
+                    _run_ready(ready, task)
             finally:
                 asyncio._set_running_loop(None)
             if task.done():
