@@ -1,8 +1,9 @@
 """The app the shutdown tests serve: an endless event stream, a big file, a slow answer.
 
 ``/events`` ticks every 50 ms until the client leaves or the server stops;
-``/big`` sends the file named by ``NEXTRESP_TEST_BIG_FILE``; ``/slow`` answers after
-half a second.
+``/big`` sends the file named by ``NEXTRESP_TEST_BIG_FILE``; ``/slow`` creates the file
+named by ``NEXTRESP_TEST_SLOW_STARTED`` (so a test knows the server holds the request)
+and answers half a second later.
 """
 
 from __future__ import annotations
@@ -28,5 +29,6 @@ def app(req: ApiRequest, res: ApiResponse) -> None:
     elif req.path == "/big":
         res.send(open(os.environ["NEXTRESP_TEST_BIG_FILE"], "rb"))  # noqa: SIM115
     else:
+        open(os.environ["NEXTRESP_TEST_SLOW_STARTED"], "x").close()
         time.sleep(0.5)
         res.json({"slow": True})

@@ -6,6 +6,7 @@ import http.client
 import os
 import socket
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -355,10 +356,21 @@ def shutting_down(server: str, big_file: Path) -> Iterator[Served]:
         "tests.serve_app:app",
         server,
         threads=4,
-        env={"NEXTRESP_TEST_BIG_FILE": str(big_file)},
+        env={
+            "NEXTRESP_TEST_BIG_FILE": str(big_file),
+            "NEXTRESP_TEST_SLOW_STARTED": str(big_file.with_name("slow-started")),
+        },
         graceful_timeout=GRACE,
     ) as running:
         yield running
+
+
+def wait_for(path: Path) -> None:
+    """Wait until the served app has made ``path``: it then holds the request."""
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        assert time.monotonic() < deadline, f"the server never began {path.name}"
+        time.sleep(0.01)
 
 
 @contextmanager
@@ -379,6 +391,9 @@ def test_sigterm_lets_answers_under_way_finish(
     with connected(address, "/big") as file, connected(address, "/slow") as slow:
         answer = file.getresponse()
         start = answer.read(1000)  # the rest waits in the socket's buffers
+        # A request still in the listen queue when the server stops is refused,
+        # rightly: stop only once the server holds the slow one too.
+        wait_for(big_file.with_name("slow-started"))
         shutting_down.process.terminate()
         assert start + answer.read() == big_file.read_bytes()
         answer = slow.getresponse()
