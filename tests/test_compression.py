@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import brotli
 import pytest
 import zstandard
 
+import nextresp._compress
 from nextresp import ApiError, ApiOptions, ApiResponse, api_handler, api_methods, routes
 from nextresp._compress import MIN_SIZE, negotiate
 
@@ -82,6 +84,30 @@ def test_a_json_body_is_encoded_for_a_client_that_asks(
     assert decode(r.data) == BIG_JSON
     plain = call(big_handler())
     assert r.headers["ETag"] == plain.headers["ETag"][:-1] + f'-{coding}"'
+
+
+@pytest.mark.parametrize(
+    ("coding", "encode"),
+    [
+        ("gzip", lambda data: gzip_at(data, 4)),
+        ("br", lambda data: brotli.compress(data, quality=4)),
+        ("zstd", lambda data: zstandard.ZstdCompressor(level=3).compress(data)),
+    ],
+)
+def test_each_coding_is_written_at_its_documented_level(
+    monkeypatch: pytest.MonkeyPatch, coding: str, encode: Any
+) -> None:
+    # Forget the codings found on first use, so this test looks them up again.
+    monkeypatch.setattr(nextresp._compress, "_codings", None)
+    r = call_wsgi(big_handler(), headers={"Accept-Encoding": coding})
+    assert r.headers["Content-Encoding"] == coding
+    assert r.data == encode(BIG_JSON)
+    assert list(nextresp._compress.codings()) == ["zstd", "br", "gzip"]
+
+
+def gzip_at(data: bytes, level: int) -> bytes:
+    encoder = zlib.compressobj(level, zlib.DEFLATED, 31)
+    return encoder.compress(data) + encoder.flush()
 
 
 def test_without_accept_encoding_the_body_is_identity_and_varies(call: Call) -> None:

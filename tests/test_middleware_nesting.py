@@ -152,3 +152,43 @@ def test_a_handler_that_sends_nothing_is_warned_of(
         " answering 202 with an empty body (finish it with res.json(), res.send()"
         " or res.end())"
     )
+
+
+class Limiter:
+    """A sync middleware object: its name is its class's, with ``()``."""
+
+    def __call__(self, req: ApiRequest, res: ApiResponse, call_next: Next) -> None:
+        call_next()
+
+
+class Timing:
+    """An async middleware object."""
+
+    async def __call__(
+        self, req: ApiRequest, res: ApiResponse, call_next: AsyncNext
+    ) -> None:
+        await call_next()
+
+
+def named(name: str) -> Limiter:
+    """A middleware object given a name of its own, as a factory may give one."""
+    limiter = Limiter()
+    limiter.__name__ = name  # type: ignore[attr-defined]
+    return limiter
+
+
+@pytest.mark.parametrize(
+    ("sync_middleware", "shown"),
+    [(Limiter, "Limiter()"), (lambda: named("rate_limit"), "rate_limit")],
+    ids=["an object", "an object with a __name__"],
+)
+def test_the_refusal_names_middleware_objects(
+    sync_middleware: Callable[[], Limiter], shown: str
+) -> None:
+    with pytest.raises(TypeError) as raised:
+        api_handler(use=[Timing(), sync_middleware(), Timing()])(lambda req, res: None)
+    assert str(raised.value) == (
+        f"the sync middleware {shown} runs inside the async middleware Timing() and"
+        " around the async middleware Timing(), which it cannot await; make"
+        f" {shown} async def, or list it before Timing()"
+    )
