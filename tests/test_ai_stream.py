@@ -297,22 +297,57 @@ def test_ai_stream_after_a_finished_response_raises() -> None:
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda: ai.Reasoning(1), TypeError, "Reasoning delta must be a str, not 1"),
+        (
+            lambda: ai.Reasoning(1),
+            TypeError,
+            "Reasoning delta must be a str, not 1 (int)",
+        ),
         (lambda: ai.ToolCall("", "n", {}), ValueError, "ToolCall id must not be empty"),
-        (lambda: ai.ToolCall("i", 2, {}), TypeError, "ToolCall name must be a str"),
-        (lambda: ai.ToolResult(None, 1), TypeError, "ToolResult id must be a str"),
-        (lambda: ai.ToolError("i", ""), ValueError, "ToolError message must not be"),
+        (
+            lambda: ai.ToolCall("i", 2, {}),
+            TypeError,
+            "ToolCall name must be a str, not 2 (int)",
+        ),
+        (
+            lambda: ai.ToolResult(7, 1),
+            TypeError,
+            "ToolResult id must be a str, not 7 (int)",
+        ),
+        (
+            lambda: ai.ToolError(3, "x"),
+            TypeError,
+            "ToolError id must be a str, not 3 (int)",
+        ),
+        (
+            lambda: ai.ToolError("i", ""),
+            ValueError,
+            "ToolError message must not be empty",
+        ),
         (lambda: ai.Data("", 1), ValueError, "Data name must not be empty"),
-        (lambda: ai.Data("n", 1, id=5), TypeError, "Data id must be a str"),
-        (lambda: ai.Data("n", 1, transient=1), TypeError, "Data transient must be a"),
+        (
+            lambda: ai.Data("n", 1, id=5),
+            TypeError,
+            "Data id must be a str, not 5 (int)",
+        ),
+        (
+            lambda: ai.Data("n", 1, transient=1),
+            TypeError,
+            "Data transient must be a bool, not 1 (int)",
+        ),
         (lambda: ai.Error(""), ValueError, "Error message must not be empty"),
-        (lambda: ai.Finish("done"), ValueError, "Finish reason must be one of stop"),
+        (
+            lambda: ai.Finish("done"),
+            ValueError,
+            "Finish reason must be one of stop, length, content-filter, tool-calls,"
+            " error, other or None, not 'done'",
+        ),
     ],
     ids=[
         "reasoning",
         "tool-call-id",
         "tool-call-name",
         "tool-result-id",
+        "tool-error-id",
         "tool-error-message",
         "data-name",
         "data-id",
@@ -324,5 +359,6 @@ def test_ai_stream_after_a_finished_response_raises() -> None:
 def test_a_bad_part_raises_where_it_is_made(
     make: Any, error: type[Exception], message: str
 ) -> None:
-    with pytest.raises(error, match=f"^{message}"):
+    with pytest.raises(error) as raised:
         make()
+    assert str(raised.value) == message

@@ -9,6 +9,7 @@ shows the order of keys.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import orjson
@@ -65,9 +66,22 @@ def test_every_body_parses_as_the_standard_parser_parses_it(data: bytes) -> None
     assert outcome(loads, data) == outcome(standard_loads, data)
 
 
-def test_orjson_is_the_parser_once_a_body_was_read() -> None:
-    loads(b"{}")
+def test_orjson_is_the_parser_once_a_body_was_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_json_read, "fast_loads", _json_read._first_fast_loads)
+    assert loads(b'{"a": [1, 2.5]}') == {"a": [1, 2.5]}
     assert _json_read.fast_loads is orjson.loads
+
+
+def test_without_orjson_installed_the_first_body_settles_on_the_standard_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_json_read, "fast_loads", _json_read._first_fast_loads)
+    monkeypatch.setitem(sys.modules, "orjson", None)  # import orjson fails
+    assert loads(b'{"a": [1, 2.5]}') == {"a": [1, 2.5]}
+    assert _json_read.fast_loads is None
+    assert loads(b"[3]") == [3]
 
 
 def test_without_orjson_the_standard_parser_reads_every_body(

@@ -695,6 +695,18 @@ def test_a_call_that_contradicts_the_class_says_so(
     assert str(info.value) == message
 
 
+def test_a_subclass_declaring_only_its_code_takes_message_type_and_title() -> None:
+    limited = RateLimited(
+        "Slow down", type="https://example.com/probs/slow", title="Slow"
+    )
+    assert limited.problem == {
+        "type": "https://example.com/probs/slow",
+        "title": "Slow",
+        "status": 429,
+        "detail": "Slow down",
+    }
+
+
 def test_the_same_status_type_and_title_given_again_are_accepted() -> None:
     error = TodoGone(410, "x", type=TodoGone.type, title="Todo gone")
     assert error.problem == TodoGone("x").problem
@@ -721,6 +733,12 @@ def test_the_same_status_type_and_title_given_again_are_accepted() -> None:
             ValueError,
             "Bad.title 'Gone' summarises a custom type, and Bad declares none:"
             " declare type = 'https://...' too",
+        ),
+        (
+            "type = '/probs/x'; title = 'lone \\ud800'",
+            ValueError,
+            "ApiError title 'lone \\ud800' cannot be encoded as UTF-8: surrogates"
+            " not allowed",
         ),
     ],
 )

@@ -58,15 +58,17 @@ def test_the_flask_module_exports_init_app_only() -> None:
     assert nextresp.flask.__all__ == ["init_app"]
 
 
-def test_routes_is_imported_on_first_use_and_kept(
+def test_routes_and_openapi_are_imported_on_first_use_and_kept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from nextresp._openapi_entry import openapi
     from nextresp._routes import routes
 
-    monkeypatch.delattr(nextresp, "routes")
-    assert "routes" not in vars(nextresp)
-    assert nextresp.routes is routes
-    assert vars(nextresp)["routes"] is routes  # later look-ups skip __getattr__
+    for name, function in (("routes", routes), ("openapi", openapi)):
+        monkeypatch.delattr(nextresp, name, raising=False)
+        assert name not in vars(nextresp)
+        assert getattr(nextresp, name) is function
+        assert vars(nextresp)[name] is function  # later look-ups skip __getattr__
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:

@@ -127,6 +127,26 @@ def test_log_records_made_during_the_request_carry_the_id(
     ]
 
 
+def test_a_record_that_carries_its_own_id_keeps_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    log = logging.getLogger("tests.request_id")
+
+    @api_handler(use=[RequestId()])
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        log.warning("for another", extra={"request_id": "req-other"})
+        res.send("ok")
+
+    with_ids = RequestId.logging_filter()
+    caplog.handler.addFilter(with_ids)
+    try:
+        with caplog.at_level(logging.WARNING, "tests.request_id"):
+            call_wsgi(handler, headers={"X-Request-Id": "req-7"})
+    finally:
+        caplog.handler.removeFilter(with_ids)
+    assert [r.__dict__["request_id"] for r in caplog.records] == ["req-other"]
+
+
 def test_a_bad_header_name_is_refused() -> None:
     with pytest.raises(ValueError, match="header name"):
         RequestId(header="X Request")

@@ -366,6 +366,29 @@ def test_set_cookie_and_delete_cookie_edit_the_jar() -> None:
     assert client.get("/").json == {}
 
 
+def test_set_cookie_keeps_its_path_and_domain() -> None:
+    client = Client(session)
+    client.set_cookie("admin", "1", path="/admin")
+    client.set_cookie("elsewhere", "2", domain="other.example")
+    assert client.get("/admin/users").json == {"admin": "1"}
+    assert client.get("/").json == {}
+
+
+def test_delete_cookie_takes_out_only_the_cookie_of_its_path_and_domain() -> None:
+    client = Client(session)
+    client.set_cookie("token", "root")
+    client.set_cookie("token", "admin", path="/admin")
+    client.set_cookie("token", "other", domain="other.example")
+    client.delete_cookie("token", path="/admin")
+    assert client.get("/admin/").json == {"token": "root"}
+    client.delete_cookie("token", domain="other.example")
+    client.delete_cookie("token")
+    assert client.get("/admin/").json == {}
+    client.set_cookie("token", "other", domain="other.example")
+    client.delete_cookie("token")
+    assert client.cookies == {"token": "other"}
+
+
 # -- answers ------------------------------------------------------------------
 
 
@@ -404,6 +427,8 @@ def test_content_type_is_the_header_or_none(
 
 def test_repr_names_status_and_type() -> None:
     assert repr(Client(echo).get("/")) == "<Result 200 application/json>"
+    untyped = Client(raw_app("204 No Content", [], b"")).get("/")
+    assert repr(untyped) == "<Result 204 with no Content-Type>"
 
 
 @pytest.mark.parametrize(

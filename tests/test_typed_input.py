@@ -18,6 +18,7 @@ import pydantic
 import pytest
 from werkzeug.routing import Map, Rule
 
+import nextresp._schemas
 from nextresp import (
     ApiOptions,
     ApiRequest,
@@ -27,6 +28,7 @@ from nextresp import (
     routes,
 )
 from nextresp._schema_libs import adapter_for
+from nextresp._schemas import _factories
 from nextresp._validation import pointer
 from nextresp.schemas import InvalidInput, MalformedInput, register_adapter
 from nextresp.testing import Client
@@ -377,6 +379,10 @@ class PairAdapter:
 register_adapter(lambda model: PairAdapter() if model is Pair else None)
 
 
+class Triple(Pair):
+    """A pair no factory registered at import knows: only a test's own factories."""
+
+
 def test_a_registered_adapter_validates_its_types() -> None:
     def post(req: ApiRequest, res: ApiResponse, body: Pair) -> None:
         res.json({"sum": body.left + body.right})
@@ -393,6 +399,39 @@ def test_a_registered_adapter_validates_its_types() -> None:
         client.post("/", data=b"[1, NaN]", content_type="application/json").status
         == 400
     )
+
+
+def test_the_last_registered_factory_is_asked_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Swapped(PairAdapter):
+        def decode_json(self, data: bytes, /) -> Pair:
+            pair = super().decode_json(data)
+            return Pair(pair.right, pair.left)
+
+    monkeypatch.setattr(nextresp._schemas, "_factories", list(_factories))
+    asked: list[str] = []
+
+    def first(model: Any) -> PairAdapter | None:
+        asked.append("first")
+        return PairAdapter() if model is Triple else None
+
+    def passing(model: Any) -> None:
+        asked.append("passing")
+
+    def last(model: Any) -> PairAdapter | None:
+        asked.append("last")
+        return Swapped() if model is Triple else None
+
+    for factory in (first, last, passing):
+        assert register_adapter(factory) is factory
+
+    def post(req: ApiRequest, res: ApiResponse, body: Triple) -> None:
+        res.json([body.left, body.right])
+
+    client = Client(api_handler(methods=["POST"])(post))
+    assert client.post("/", json=[1, 2]).json == [2, 1]
+    assert asked == ["passing", "last"]
 
 
 def test_register_adapter_refuses_what_is_not_callable() -> None:
