@@ -362,3 +362,61 @@ def test_a_bad_part_raises_where_it_is_made(
     with pytest.raises(error) as raised:
         make()
     assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (
+            {"type": 7},
+            "a raw AI stream chunk needs a non-empty str 'type', not {'type': 7}",
+        ),
+        (
+            {"type": ""},
+            "a raw AI stream chunk needs a non-empty str 'type', not {'type': ''}",
+        ),
+        (
+            {"type": "start"},
+            "an AI stream sends its own 'start' chunk; send the message's metadata"
+            " as {'type': 'message-metadata', 'messageMetadata': ...} instead",
+        ),
+    ],
+    ids=["int-type", "empty-type", "start"],
+)
+def test_a_bad_raw_chunk_is_logged_with_what_is_wrong(
+    call: Call, bad: dict[str, Any], message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, "nextresp"):
+        r = call(api_handler(lambda req, res: res.ai_stream([bad])))
+    assert chunks_of(r.data)[-2:] == [
+        {"type": "error", "errorText": "An error occurred."},
+        "[DONE]",
+    ]
+    [record] = caplog.records
+    assert record.exc_info is not None
+    assert (type(record.exc_info[1]), str(record.exc_info[1])) == (ValueError, message)
+
+
+class Ticks:
+    """An async iterator of parts that has no ``aclose()``: nothing to close."""
+
+    def __init__(self) -> None:
+        self.pulled = 0
+
+    def __aiter__(self) -> Ticks:
+        return self
+
+    async def __anext__(self) -> str:
+        self.pulled += 1
+        return f"tick {self.pulled}"
+
+
+def test_a_client_that_leaves_an_async_source_without_aclose() -> None:
+    ticks = Ticks()
+    _started, body = start(api_handler(lambda req, res: res.ai_stream(ticks)))
+    chunks = iter(body)
+    assert next(chunks) == HEARTBEAT
+    assert next(chunks) == b'data: {"type":"start"}\n\n'
+    assert next(chunks) == b'data: {"type":"text-start","id":"text-1"}\n\n'
+    body.close()
+    assert ticks.pulled == 1

@@ -49,6 +49,9 @@ BIG_JSON = json.dumps(BIG, separators=(",", ":")).encode()
         ("gzip;q=2", None),  # out of range: no consent
         ("gzip;q=high", None),
         (" , gzip ;q=1 ,", "gzip"),
+        ("gzip, br;q=1", "br"),  # no weight is q=1: the first offered wins the tie
+        ("gzip;level=1;q=0", None),  # the weight after another parameter counts
+        ("gzip;q=0=1", None),  # a weight that cannot be read
     ],
 )
 def test_accept_encoding_is_weighed_as_rfc_9110_says(
@@ -188,6 +191,38 @@ def test_never_encoded(name: str) -> None:
     r = call_wsgi(answer(NEVER[name]), headers={"Accept-Encoding": "gzip, br, zstd"})
     assert "Content-Encoding" not in r.headers
     assert "Accept-Encoding" not in r.headers.get("Vary", "")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "encoded"),
+    [
+        ("text/plain; charset=utf-8", True),
+        ("TEXT/CSV", True),
+        ("application/json; charset=utf-8", True),
+        ("application/vnd.api+json", True),
+        ("text/event-stream", False),
+        ("application/octet-stream", False),
+    ],
+    ids=["text", "text-upper", "json-charset", "json-suffix", "events", "binary"],
+)
+def test_a_textual_type_is_encoded_and_no_other(
+    content_type: str, encoded: bool
+) -> None:
+    handler = answer(lambda res: res.send(b"x" * 4096), Content_Type=content_type)
+    r = call_wsgi(handler, headers={"Accept-Encoding": "gzip"})
+    assert r.headers["Content-Type"] == content_type
+    assert r.headers.get("Content-Encoding") == ("gzip" if encoded else None)
+    assert (gzip.decompress(r.data) if encoded else r.data) == b"x" * 4096
+
+
+def test_a_body_of_no_declared_type_is_not_encoded() -> None:
+    @api_handler(compress=True)
+    def handler(req: Any, res: ApiResponse) -> None:
+        res.send("x" * 4096)
+        del res.headers["Content-Type"]
+
+    r = call_wsgi(handler, headers={"Accept-Encoding": "gzip"})
+    assert (r.data, r.headers.get("Content-Encoding")) == (b"x" * 4096, None)
 
 
 def test_a_body_already_encoded_is_left_alone() -> None:

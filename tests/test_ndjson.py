@@ -125,8 +125,12 @@ def test_an_item_json_cannot_hold_cuts_the_stream_short_and_is_logged(
     _started, body = start(api_handler(lambda req, res: res.ndjson(source)))
     chunks = iter(body)
     assert next(chunks) == b"1\n"
-    with caplog.at_level(logging.ERROR, "nextresp"), pytest.raises(TypeError):
+    with caplog.at_level(logging.ERROR, "nextresp"), pytest.raises(TypeError) as raised:
         next(chunks)
+    assert str(raised.value) == (
+        "ndjson() cannot encode the value as JSON: Object of type set is not JSON"
+        " serializable; convert it to dict, list, str, int, float, bool or None first"
+    )
     assert "NDJSON stream failed" in caplog.text
     assert next(chunks, None) is None
     body.close()
@@ -148,3 +152,12 @@ def test_ndjson_after_a_finished_response_raises() -> None:
         ResponseAlreadySent, match=r"^ndjson\(\) was called after json\(\)"
     ):
         ApiResponse.blank().json({}).ndjson([])
+
+
+def test_a_helper_after_ndjson_names_ndjson() -> None:
+    with pytest.raises(ResponseAlreadySent) as raised:
+        ApiResponse.blank().ndjson([]).json({})
+    assert str(raised.value) == (
+        "json() was called after ndjson() already sent the response; a response is"
+        " sent once, so set the status and headers before sending the body"
+    )
