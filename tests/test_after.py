@@ -111,6 +111,8 @@ def test_an_exception_in_after_is_logged_and_the_next_still_runs(
     assert ran == ["second"]
     assert "res.after() work" in caplog.text
     assert "OSError: queue down" in caplog.text
+    [record] = caplog.records
+    assert record.getMessage() == f"res.after() work {broken!r} raised"
 
 
 def test_after_takes_a_function() -> None:

@@ -90,6 +90,13 @@ def test_an_exception_in_on_error_is_logged_never_sent(
     assert response.status_code == 500
     assert b"sk-123" not in response.data
     assert "on_error raised while reporting an exception" in caplog.text
+    reported, unhandled = caplog.records
+    assert reported.getMessage() == (
+        f"on_error raised while reporting an exception in {handler.name}"
+    )
+    assert reported.exc_info is not None
+    assert type(reported.exc_info[1]) is OSError
+    assert unhandled.getMessage() == f"unhandled exception in {handler.name} for GET /"
 
 
 def test_on_error_is_called_before_an_exception_propagates() -> None:

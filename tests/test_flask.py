@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import logging
 from typing import Any
@@ -260,3 +262,98 @@ def test_init_app_checks_its_arguments() -> None:
         match=r"^init_app option problem_details must be True or False, not 'no'$",
     ):
         init_app(flask.Flask(__name__), problem_details="no")  # type: ignore[arg-type]
+
+
+class TitleOnly(ApiResponse):
+    """Renders every error as ``{"message": title}``."""
+
+    def error_body(self, problem: dict[str, Any], /) -> tuple[bytes, str]:
+        return json.dumps({"message": problem["title"]}).encode(), "application/json"
+
+
+def test_the_response_class_renders_the_bare_500() -> None:
+    app = flask.Flask(__name__)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/crash")
+    def crash() -> Any:
+        raise LookupError("secret detail")
+
+    init_app(app, response_class=TitleOnly)
+    r = call_wsgi(app, "GET", "/crash")
+    assert (r.status_code, r.data) == (500, b'{"message": "Internal Server Error"}')
+    assert r.headers["Content-Type"] == "application/json"
+
+
+class LoopPerCall(flask.Flask):
+    """Runs async code on a loop of its own, where Flask would need asgiref."""
+
+    def ensure_sync(self, func: Any) -> Any:
+        if inspect.iscoroutinefunction(func):
+            return lambda *args, **kwargs: asyncio.run(func(*args, **kwargs))
+        return func
+
+
+def test_an_async_receiver_of_got_request_exception_runs_as_the_app_runs_async() -> (
+    None
+):
+    app = LoopPerCall(__name__)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/crash")
+    def crash() -> Any:
+        raise LookupError("secret detail")
+
+    init_app(app)
+    seen: list[BaseException] = []
+
+    async def record(sender: Any, exception: BaseException, **extra: Any) -> None:
+        seen.append(exception)
+
+    flask.got_request_exception.connect(record, app)
+    try:
+        r = call_wsgi(app, "GET", "/crash")
+    finally:
+        flask.got_request_exception.disconnect(record, app)
+    exact(r, 500, problem(500, "Internal Server Error"))
+    assert [type(e) for e in seen] == [LookupError]
+
+
+OPTION_NAMES = (
+    "body_limit, etag, problem_details, propagate_exceptions, response_class, cors,"
+    " compress, validation_status, use, on_error, errors, responses, raises"
+)
+
+
+@pytest.mark.parametrize(
+    ("keywords", "error", "message"),
+    [
+        pytest.param(
+            {"etags": False},
+            TypeError,
+            "init_app() got an unexpected keyword argument 'etags'; its options are "
+            + OPTION_NAMES,
+            id="unknown-keyword",
+        ),
+        pytest.param(
+            {"options": {"etag": False}},
+            TypeError,
+            "init_app option options must be an ApiOptions, as in"
+            " options=ApiOptions(etag=False), not {'etag': False}",
+            id="options-not-an-api-options",
+        ),
+        pytest.param(
+            {"problem_details": "api_handler option"},
+            TypeError,
+            "init_app option problem_details must be True or False, not"
+            " 'api_handler option'",
+            id="the-value-quoted-as-given",
+        ),
+    ],
+)
+def test_init_app_names_itself_in_what_it_refuses(
+    keywords: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as raised:
+        init_app(flask.Flask(__name__), **keywords)
+    assert str(raised.value) == message

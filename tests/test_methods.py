@@ -13,6 +13,7 @@ import pytest
 
 from nextresp import ApiError, ApiRequest, ApiResponse, api_handler, api_methods
 
+from .conftest import werkzeug_app
 from .support import Call, call_wsgi
 
 
@@ -170,6 +171,29 @@ def test_options_reach_the_handler(call: Call) -> None:
     assert (r.status_code, r.data) == (405, b"Method POST Not Allowed")
     assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "ETag" not in call(handler, "GET", "/").headers
+
+
+def test_under_middleware_each_method_still_reaches_its_function() -> None:
+    """A chain calls the dispatch itself, not each method's function directly."""
+    seen: list[str] = []
+
+    def middleware(req: ApiRequest, res: ApiResponse, call_next: Any) -> None:
+        seen.append(req.method)
+        call_next()
+
+    handler = api_methods(GET=get_user, PUT=put_user, use=[middleware])
+    app = werkzeug_app(handler, "/user/<int:id>")
+    r = call_wsgi(app, "GET", "/user/7")
+    assert (r.status_code, r.data) == (200, b'{"method":"GET","params":{"id":7}}')
+    r = call_wsgi(app, "HEAD", "/user/7")
+    assert (r.status_code, r.data, r.headers["X-Handler"]) == (200, b"", "get")
+    assert r.headers["Content-Length"] == "35"
+    r = call_wsgi(app, "PUT", "/user/7")
+    assert (r.status_code, r.data) == (201, b'{"method":"PUT","params":{"id":7}}')
+    r = call_wsgi(app, "OPTIONS", "/user/7")
+    assert (r.status_code, r.data) == (204, b"")
+    assert r.headers.to_wsgi_list() == [("Allow", "GET, HEAD, OPTIONS, PUT")]
+    assert seen == ["GET", "HEAD", "PUT", "OPTIONS"]
 
 
 def test_body_limit_reaches_the_handler() -> None:

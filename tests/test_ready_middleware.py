@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -237,3 +238,70 @@ def test_access_log_takes_a_logger() -> None:
         "AccessLog logger must be a logging.Logger, as in"
         " logger=logging.getLogger('access'), not 'access'"
     )
+
+
+def test_the_default_header_is_written_x_request_id() -> None:
+    request_id = RequestId()
+    handler = api_handler(use=[request_id])(echo_id)
+    response = call_wsgi(handler, headers={"X-Request-Id": "req-1"})
+    assert ("X-Request-Id", "req-1") in response.headers.to_wsgi_list()
+    assert repr(request_id) == "RequestId(header='X-Request-Id')"
+
+
+def test_without_request_id_the_record_has_a_dash(
+    access: pytest.LogCaptureFixture,
+) -> None:
+    handler = api_handler(use=[AccessLog()])(echo_id)
+    call_wsgi(handler, headers={"X-Request-Id": "not-read"})
+    [record] = records(access)
+    assert record.request_id == "-"  # type: ignore[attr-defined]
+
+
+def test_access_log_writes_to_the_logger_given(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    mine = logging.getLogger("tests.access")
+    access_log = AccessLog(logger=mine)
+    assert repr(access_log) == "AccessLog(logger='tests.access')"
+    handler = api_handler(use=[access_log])(echo_id)
+    with caplog.at_level(logging.INFO):
+        call_wsgi(handler, path="/ping")
+    [record] = caplog.records
+    duration = record.duration_ms  # type: ignore[attr-defined]
+    assert (record.name, record.getMessage()) == (
+        "tests.access",
+        f"GET /ping 200 {duration:.1f}ms",
+    )
+
+
+def test_the_duration_is_in_milliseconds_and_covers_the_handler(
+    access: pytest.LogCaptureFixture,
+) -> None:
+    worked: list[float] = []
+
+    @api_handler(use=[AccessLog()])
+    def handler(req: ApiRequest, res: ApiResponse) -> None:
+        began = time.perf_counter()
+        time.sleep(0.05)
+        worked.append(time.perf_counter() - began)
+        res.send("done")
+
+    began = time.perf_counter()
+    assert call_wsgi(handler, path="/slow").data == b"done"
+    whole = time.perf_counter() - began
+    [record] = records(access)
+    duration = record.duration_ms  # type: ignore[attr-defined]
+    # Rounded to the microsecond: half of one either way at most.
+    assert worked[0] * 1000 - 0.001 <= duration <= whole * 1000 + 0.001
+    assert record.getMessage() == f"GET /slow 200 {duration:.1f}ms"
+
+
+def test_each_duration_is_rounded_to_the_microsecond(
+    access: pytest.LogCaptureFixture,
+) -> None:
+    handler = api_handler(use=[AccessLog()])(echo_id)
+    for _ in range(5):
+        call_wsgi(handler)
+    durations = [r.duration_ms for r in records(access)]  # type: ignore[attr-defined]
+    assert len(durations) == 5
+    assert durations == [round(d, 3) for d in durations]
