@@ -55,12 +55,18 @@ def init_app(
     if not isinstance(app, flask.Flask):
         raise TypeError(f"init_app expected a Flask app, not {app!r}")
     for name in keywords:
-        if name not in _APP_WIDE and name in OptionKeywords.__annotations__:
+        if name in _APP_WIDE:
+            continue
+        if name in OptionKeywords.__annotations__:
             raise TypeError(
                 f"init_app option {name} applies to a handler, not to a whole Flask"
                 f" app; the app-wide options are {', '.join(_APP_WIDE)} (give"
                 f" {name} to api_handler, or use Flask's own configuration)"
             )
+        raise TypeError(
+            f"init_app() got an unexpected keyword argument {name!r}; its options"
+            f" are {', '.join(_APP_WIDE)} and options="
+        )
     try:
         checked = options_of(options, keywords, "init_app")
     except (TypeError, ValueError) as exc:  # worded for the call the user made

@@ -319,20 +319,14 @@ def test_an_async_receiver_of_got_request_exception_runs_as_the_app_runs_async()
     assert [type(e) for e in seen] == [LookupError]
 
 
-OPTION_NAMES = (
-    "body_limit, etag, problem_details, propagate_exceptions, response_class, cors,"
-    " compress, validation_status, use, on_error, errors, responses, raises"
-)
-
-
 @pytest.mark.parametrize(
     ("keywords", "error", "message"),
     [
         pytest.param(
             {"etags": False},
             TypeError,
-            "init_app() got an unexpected keyword argument 'etags'; its options are "
-            + OPTION_NAMES,
+            "init_app() got an unexpected keyword argument 'etags'; its options are"
+            " problem_details, response_class, cors and options=",
             id="unknown-keyword",
         ),
         pytest.param(
