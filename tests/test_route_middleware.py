@@ -154,3 +154,22 @@ def test_a_middleware_file_is_imported_once_for_every_route_below(
     app = routes(api)
     assert marker.read_text() == "x"
     assert call_wsgi(app, path="/api/b").headers["X-Order"] == "middleware"
+
+
+def test_a_middleware_file_that_raises_is_named_in_the_import_error(
+    tmp_path: Path,
+) -> None:
+    api = write_tree(
+        tmp_path / "api",
+        {
+            "users/_middleware.py": "raise RuntimeError('no auth server')\n",
+            "users/index.py": "def GET(req, res): ...\n",
+        },
+    )
+    with pytest.raises(ImportError) as raised:
+        routes(api)
+    assert str(raised.value) == (
+        "api/users/_middleware.py: expected the route file to import, not to raise"
+        " RuntimeError: no auth server"
+    )
+    assert type(raised.value.__cause__) is RuntimeError
