@@ -192,7 +192,9 @@ def input_models(func: Callable[..., object]) -> tuple[tuple[str, Any], ...]:
     return tuple(
         (parameter.name, _resolved(func, name, parameter))
         for parameter in list(signature.parameters.values())[2:]
-        if parameter.name in _INPUTS and parameter.annotation is not NO_DEFAULT
+        if parameter.name in _INPUTS
+        and parameter.annotation is not NO_DEFAULT
+        and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
     )
 
 

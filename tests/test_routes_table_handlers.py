@@ -1,5 +1,5 @@
 """The routes table lists a handler that is not a function (a partial, a callable
-object) beside those that take typed input."""
+object), or takes ``**query``, beside those that take typed input."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from nextresp import routes
 from nextresp._dev import format_table
+from nextresp.testing import Client
 
 TREE = {
     "greet.py": "import functools\n"
@@ -45,4 +46,26 @@ def test_a_partial_and_a_callable_object_are_listed_as_taking_no_input(
         "/api/greet   ANY            api/greet.py   -",
         "/api/hello   ANY            api/hello.py   -",
         "/api/orders  OPTIONS, POST  api/orders.py  POST body PydanticOrder",
+    ]
+
+
+def test_a_catch_all_of_keywords_named_query_is_not_listed_as_input(
+    tmp_path: Path,
+) -> None:
+    # `**query` takes the route parameters; no model validates it, as when the
+    # handler answers, whatever its annotation names.
+    api = tmp_path / "api"
+    api.mkdir()
+    (api / "a.py").write_text(
+        "from __future__ import annotations\n"
+        "def GET(req, res, **query: Nope):\n    res.json({'ok': True})\n"
+    )
+    (api / "b.py").write_text("def GET(req, res, *body: int, **query: int): ...\n")
+    tree = routes(api)
+    assert Client(tree).get("/api/a").json == {"ok": True}
+    assert format_table(tree).splitlines() == [
+        "Route   Methods             File",
+        "------  ------------------  ----",
+        "/api/a  GET, HEAD, OPTIONS  api/a.py",
+        "/api/b  GET, HEAD, OPTIONS  api/b.py",
     ]
