@@ -8,8 +8,9 @@ made once and kept: the document of a tree is then assembled from dicts.
 Strategy: a field with a default is optional in a request and always present in a
 response. Code generators read ``default`` as "always present" (openapi-typescript
 makes such a field required), so a schema read as input loses its defaults. A
-component that changes so keeps its name when no answer holds the type, and is
-named apart only beside the answer's: ``TodoInput`` beside ``Todo``.
+request's component keeps its name when no answer holds the type, is the answer's
+when the two are the same, and is named apart only when they differ:
+``TodoInput`` beside ``Todo``.
 """
 
 from __future__ import annotations
@@ -215,20 +216,12 @@ def _made(model: Any, output: bool, *, strip: bool = True) -> Schema:
 
 
 def _as_input(schema: dict[str, Any], defs: dict[str, dict[str, Any]]) -> Schema:
-    """Return the schemas without their properties' defaults, the changed
-    components marked for `settle_input_names`."""
-    renamed: dict[str, str] = {}
-    stripped: dict[str, dict[str, Any]] = {}
-    for name, body in defs.items():
-        lean = _without_defaults(body)
-        if lean is not body:
-            renamed[COMPONENTS + name] = f"{COMPONENTS}{name}{_INPUT}"
-        stripped[name] = lean
+    """Return the schemas without their properties' defaults, every component
+    marked as a request's for `settle_input_names`."""
+    renamed = {COMPONENTS + name: f"{COMPONENTS}{name}{_INPUT}" for name in defs}
     defs = {
-        renamed.get(COMPONENTS + name, COMPONENTS + name)[len(COMPONENTS) :]: (
-            _renamed(body, renamed)
-        )
-        for name, body in stripped.items()
+        f"{name}{_INPUT}": _renamed(_without_defaults(body), renamed)
+        for name, body in defs.items()
     }
     return _renamed(_without_defaults(schema), renamed), defs
 
@@ -290,30 +283,54 @@ def _renamed(node: Any, renamed: dict[str, str]) -> Any:
 
 
 def settle_input_names(doc: dict[str, Any]) -> dict[str, Any]:
-    """Name the request schemas that lost their defaults, in the whole document.
+    """Name the request schemas in the whole document.
 
-    ``TodoIn``, read only as a body, keeps its name; ``Todo``, read as a body and
-    sent as an answer, is ``TodoInput`` beside the answer's ``Todo``.
+    ``TodoIn``, read only as a body, keeps its name. ``Todo``, read as a body and
+    sent as an answer, is one component where the two are the same, and
+    ``TodoInput`` beside the answer's ``Todo`` where they differ: a default
+    dropped, or a type pydantic reads and writes differently (a ``Decimal`` read
+    from a number or a string, written as a string).
     """
     schemas: dict[str, Any] = doc["components"]["schemas"]
     taken = {name for name in schemas if _INPUT not in name}
+    bases = {name: "".join(name.partition(_INPUT)[::2]) for name in schemas}
+    inputs = [name for name in schemas if _INPUT in name]
+    # A request's schema is the answer's when its body is, once the components it
+    # references are settled too: drop those that differ until none changes.
+    same = {name for name in inputs if bases[name] in taken}
+    changed = True
+    while changed:
+        merged = {
+            COMPONENTS + name: COMPONENTS + bases[name]
+            for name in inputs
+            if name in same or bases[name] not in taken
+        }
+        differ = {
+            name
+            for name in same
+            if _renamed(schemas[name], merged) != schemas[bases[name]]
+        }
+        same -= differ
+        changed = bool(differ)
     renamed: dict[str, str] = {}
-    for name in schemas:
-        if _INPUT in name:
-            base, _, number = name.partition(_INPUT)
-            target = base + number
-            if target in taken:
-                target = f"{base}Input{number}"
-                count = 2
-                while target in taken:
-                    target, count = f"{base}Input{number}_{count}", count + 1
+    for name in inputs:
+        base, _, number = name.partition(_INPUT)
+        target = base + number
+        if target in taken and name not in same:
+            target = f"{base}Input{number}"
+            count = 2
+            while target in taken:
+                target, count = f"{base}Input{number}_{count}", count + 1
             taken.add(target)
-            renamed[COMPONENTS + name] = COMPONENTS + target
+        elif name not in same:
+            taken.add(target)
+        renamed[COMPONENTS + name] = COMPONENTS + target
     if not renamed:
         return doc
     settled: dict[str, Any] = _renamed(doc, renamed)
     settled["components"]["schemas"] = {
         renamed.get(COMPONENTS + name, COMPONENTS + name)[len(COMPONENTS) :]: body
         for name, body in settled["components"]["schemas"].items()
+        if name not in same
     }
     return settled

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import nextresp
 from nextresp import routes
 
@@ -37,17 +39,23 @@ def document_of(tmp_path: Path, files: dict[str, str]) -> dict[str, Any]:
     return nextresp.openapi(routes(tmp_path / "api"))
 
 
-def test_a_type_made_alone_is_read_as_validated_and_sent_as_serialized(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "files",
+    [{"job.py": JOB, "price.py": PRICE}, {"price.py": PRICE}],
+    ids=["made-alone", "made-in-one-pass"],
+)
+def test_a_type_read_and_written_differently_is_two_components(
+    tmp_path: Path, files: dict[str, str]
 ) -> None:
-    document = document_of(tmp_path, {"job.py": JOB, "price.py": PRICE})
+    document = document_of(tmp_path, files)
     put = document["paths"]["/api/price"]["put"]
-    assert put["requestBody"]["content"]["application/json"]["schema"] == ref("Price")
+    request = put["requestBody"]["content"]["application/json"]["schema"]
+    assert request == ref("PriceInput")
     answer = put["responses"]["200"]["content"]["application/json"]["schema"]
-    assert answer == ref("Price2")
+    assert answer == ref("Price")
     schemas = document["components"]["schemas"]
-    tag = {"$ref": "#/components/schemas/Tag"}
-    assert schemas["Price"] == {
+    tag = ref("Tag")  # read and written alike: one component for both
+    assert schemas["PriceInput"] == {
         "properties": {
             "amount": {
                 "anyOf": [{"type": "number"}, {"type": "string"}],
@@ -59,7 +67,7 @@ def test_a_type_made_alone_is_read_as_validated_and_sent_as_serialized(
         "title": "Price",
         "type": "object",
     }
-    assert schemas["Price2"] == {
+    assert schemas["Price"] == {
         "properties": {"amount": {"title": "Amount", "type": "string"}, "tag": tag},
         "required": ["amount", "tag"],
         "title": "Price",
@@ -71,6 +79,35 @@ def test_a_type_made_alone_is_read_as_validated_and_sent_as_serialized(
         "title": "Tag",
         "type": "object",
     }
+    assert not {"Price2", "TagInput"} & set(schemas)
+
+
+def test_a_type_holding_one_read_and_written_differently_is_two_components_too(
+    tmp_path: Path,
+) -> None:
+    order = (
+        "import decimal\nimport pydantic\n"
+        "class Line(pydantic.BaseModel):\n    price: decimal.Decimal\n"
+        "class Order(pydantic.BaseModel):\n    lines: list[Line]\n"
+        "class Receipt(pydantic.BaseModel):\n    order: Order\n"
+        "def POST(req, res, body: Order) -> Receipt:\n"
+        "    return Receipt(order=body)\n"
+    )
+    document = document_of(tmp_path, {"order.py": order})
+    schemas = document["components"]["schemas"]
+    assert sorted(schemas) == [
+        "Line",
+        "LineInput",
+        "Order",
+        "OrderInput",
+        "Problem",
+        "Receipt",
+        "ValidationError",
+        "ValidationProblem",
+    ]
+    lines = schemas["OrderInput"]["properties"]["lines"]
+    assert lines["items"] == ref("LineInput")
+    assert schemas["Order"]["properties"]["lines"]["items"] == ref("Line")
 
 
 def test_a_request_schema_pydantic_refuses_is_described_not_taken_from_the_answer(
