@@ -8,9 +8,16 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
+import nextresp._async
+import nextresp._handler
 from nextresp import ApiRequest, ApiResponse, api_handler
 
-from .support import Call
+from .support import Call, call_wsgi
+
+#: The runner as the package defines it, before any handler has replaced it.
+_run_coroutine_loader = nextresp._handler._run_coroutine
 
 
 def test_steps_after_sleep_zero_run_in_the_loops_order(call: Call) -> None:
@@ -102,3 +109,21 @@ def test_a_handler_that_yields_more_than_that_finishes_on_the_loop(
         res.json({"loop started": asyncio.get_running_loop().is_running()})
 
     assert json.loads(call(handler).data) == {"loop started": True}
+
+
+def test_the_first_async_handler_loads_the_runner_that_every_later_one_uses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As in a fresh process: asyncio is imported by the first async handler.
+    assert _run_coroutine_loader.__module__ == "nextresp._handler"
+    monkeypatch.setattr(nextresp._handler, "_run_coroutine", _run_coroutine_loader)
+
+    @api_handler
+    async def handler(req: ApiRequest, res: ApiResponse) -> None:
+        await asyncio.sleep(0)
+        res.json({"path": req.path})
+
+    for path in ("/first", "/second"):
+        r = call_wsgi(handler, "GET", path)
+        assert (r.status_code, r.get_json()) == (200, {"path": path})
+    assert nextresp._handler._run_coroutine is nextresp._async.run
