@@ -295,6 +295,45 @@ def test_draining_a_body_that_stops_early_still_answers_413(body: io.BytesIO) ->
     assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 10 bytes"
 
 
+NEXT_REQUEST = b"GET /next HTTP/1.1\r\nHost: example.com\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    ("limit", "size"),
+    [(10, 20), (40_000, 65_537), (100_000, 200_000)],
+    ids=["one-read", "one-byte-past-64-KiB", "twice-the-limit"],
+)
+def test_draining_reads_the_declared_body_to_its_last_byte_and_no_further(
+    limit: int, size: int
+) -> None:
+    # werkzeug's server hands the connection itself over as wsgi.input: on a
+    # keep-alive connection the client's next request follows the body.
+    connection = io.BytesIO(b"x" * size + NEXT_REQUEST)
+    r = call_wsgi(
+        read_with("get_data", body_limit=limit),
+        "POST",
+        "/",
+        content_type="application/octet-stream",
+        environ_overrides={"wsgi.input": connection, "CONTENT_LENGTH": str(size)},
+    )
+    assert r.status_code == 413
+    assert connection.read() == NEXT_REQUEST
+
+
+def test_draining_a_body_the_server_already_closed_still_answers_413() -> None:
+    closed = io.BytesIO(b"x" * 20)
+    closed.close()  # reading it raises ValueError, as a closed file does
+    r = call_wsgi(
+        read_with("get_data", body_limit=10),
+        "POST",
+        "/",
+        content_type="application/octet-stream",
+        environ_overrides={"wsgi.input": closed, "CONTENT_LENGTH": "20"},
+    )
+    assert r.status_code == 413
+    assert json.loads(r.data)["detail"] == "Request body exceeds the limit of 10 bytes"
+
+
 class Numbers(pydantic.BaseModel):
     a: list[int]
 

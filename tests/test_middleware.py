@@ -343,6 +343,25 @@ def test_a_sync_middleware_inside_an_async_one_around_an_async_handler_is_refuse
     )
 
 
+def test_api_methods_with_one_async_method_is_an_async_handler_to_middleware() -> None:
+    seen: list[str] = []
+
+    async def POST(req: ApiRequest, res: ApiResponse) -> None:
+        res.send("x")
+
+    with pytest.raises(TypeError) as raised:
+        api_methods(
+            GET=lambda req, res: None,
+            POST=POST,
+            use=[async_tagging("a", seen), tagging("b", seen)],
+        )
+    assert str(raised.value) == (
+        "the sync middleware b runs inside the async middleware a and around the"
+        " async def handler tests.test_middleware.api_methods(GET=<lambda>,"
+        " POST=POST), which it cannot await; make b async def, or list it before a"
+    )
+
+
 def test_a_middleware_object_with_an_async_call_is_async() -> None:
     class Timing:
         async def __call__(

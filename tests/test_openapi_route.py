@@ -90,6 +90,18 @@ def test_the_405_is_rendered_by_the_trees_response_class() -> None:
     assert r.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
+def test_a_path_that_is_neither_a_route_nor_the_document_is_a_404_beside_it() -> None:
+    r = call_wsgi(routes(TREE, openapi=DOCUMENT), "GET", "/api/nothing")
+    assert r.status_code == 404
+    assert sorted(r.headers.items()) == [
+        ("Content-Length", "55"),
+        ("Content-Type", "application/problem+json"),
+        ("Vary", "Accept"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+    assert r.data == b'{"type":"about:blank","title":"Not Found","status":404}'
+
+
 @pytest.mark.parametrize(
     "path",
     ["/api/openapi.json/", "/api//openapi.json", "//api/openapi.json"],
