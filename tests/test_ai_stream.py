@@ -174,6 +174,9 @@ def test_a_failing_source_sends_a_generic_error_and_logs_the_real_one(
     ]
     assert b"sk-secret" not in r.data
     assert "sk-secret" in caplog.text
+    assert [record.getMessage() for record in caplog.records] == [
+        "an AI stream's source failed; the client was sent an error chunk"
+    ]
 
 
 @pytest.mark.parametrize(

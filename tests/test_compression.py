@@ -13,6 +13,8 @@ from typing import Any
 import brotli
 import pytest
 import zstandard
+from werkzeug.exceptions import abort
+from werkzeug.wrappers import Response
 
 import nextresp._compress
 from nextresp import ApiError, ApiOptions, ApiResponse, api_handler, api_methods, routes
@@ -280,3 +282,93 @@ def test_compress_must_be_a_bool() -> None:
     assert str(raised.value) == (
         "api_handler option compress must be True or False, not 'yes'"
     )
+
+
+def test_a_body_of_exactly_the_threshold_is_encoded() -> None:
+    handler = answer(lambda res: res.send("x" * MIN_SIZE))
+    r = call_wsgi(handler, headers={"Accept-Encoding": "gzip"})
+    assert r.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(r.data) == b"x" * MIN_SIZE
+
+
+def test_an_encoded_body_sends_its_header_lines_in_their_usual_case() -> None:
+    plain_tag = call_wsgi(big_handler()).headers["ETag"]
+    r = call_wsgi(big_handler(), headers={"Accept-Encoding": "gzip"})
+    assert r.headers.to_wsgi_list() == [
+        ("Content-Type", "application/json"),
+        ("Vary", "Accept-Encoding"),
+        ("ETag", plain_tag[:-1] + '-gzip"'),
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(r.data))),
+    ]
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_a_status_without_a_body_is_never_encoded(status: int) -> None:
+    handler = answer(
+        lambda res: res.status(status).send(BIG_JSON),
+        Content_Type="application/json",
+        Cache_Control="no-store",
+    )
+    r = call_wsgi(handler, headers={"Accept-Encoding": "gzip"})
+    assert (r.status_code, r.data) == (status, b"")
+    assert r.headers.to_wsgi_list() == [("Cache-Control", "no-store")]
+
+
+def test_a_206_is_never_encoded_even_without_a_content_range() -> None:
+    handler = answer(
+        lambda res: res.status(206).send(BIG_JSON), Content_Type="application/json"
+    )
+    r = call_wsgi(handler, headers={"Accept-Encoding": "gzip"})
+    assert (r.status_code, r.data) == (206, BIG_JSON)
+    assert r.headers.to_wsgi_list() == [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(BIG_JSON))),
+        ("ETag", call_wsgi(big_handler()).headers["ETag"]),
+    ]
+
+
+def test_a_body_with_its_own_content_range_is_never_encoded() -> None:
+    handler = answer(
+        lambda res: res.status(416).send(BIG_JSON),
+        Content_Type="application/json",
+        Content_Range="bytes */10",
+    )
+    r = call_wsgi(handler, headers={"Accept-Encoding": "gzip"})
+    assert (r.status_code, r.data) == (416, BIG_JSON)
+    assert r.headers["Content-Range"] == "bytes */10"
+    assert "Content-Encoding" not in r.headers
+    assert "Vary" not in r.headers
+
+
+def test_without_etags_a_matching_suffixed_tag_still_gets_the_encoded_body() -> None:
+    """With ``etag=False`` the handler answers conditions itself: no 304 is made."""
+
+    @api_handler(compress=True, etag=False)
+    def handler(req: Any, res: ApiResponse) -> None:
+        res.set_header("ETag", '"v1"').json(BIG)
+
+    r = call_wsgi(
+        handler, headers={"Accept-Encoding": "gzip", "If-None-Match": '"v1-gzip"'}
+    )
+    assert (r.status_code, r.headers["ETag"]) == (200, '"v1-gzip"')
+    assert r.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(r.data) == BIG_JSON
+
+
+def test_an_http_exceptions_own_response_is_encoded_with_its_tag_suffixed() -> None:
+    @api_handler(compress=True)
+    def handler(req: Any, res: ApiResponse) -> None:
+        own = Response(BIG_JSON, mimetype="application/json", headers={"ETag": '"v1"'})
+        abort(own)
+
+    r = call_wsgi(handler, headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200
+    assert r.headers.to_wsgi_list() == [
+        ("Content-Type", "application/json"),
+        ("Vary", "Accept-Encoding"),
+        ("ETag", '"v1-gzip"'),
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(r.data))),
+    ]
+    assert gzip.decompress(r.data) == BIG_JSON

@@ -121,3 +121,47 @@ def test_every_event_of_a_long_stream_arrives_in_order() -> None:
         f"data: {n}\n\n".encode() for n in range(count)
     )
     res.close()
+
+
+class CountingSource:
+    """An iterator that counts every pull, those after its end too."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self.events = list(events)
+        self.pulls = 0
+
+    def __iter__(self) -> CountingSource:
+        return self
+
+    def __next__(self) -> Any:
+        self.pulls += 1
+        if not self.events:
+            raise StopIteration
+        return self.events.pop(0)
+
+
+def test_the_direct_path_never_pulls_an_ended_source_again() -> None:
+    source = CountingSource(["a", "b"])
+    res = ApiResponse.blank().sse(source, heartbeat=None)
+    assert list(res.response) == [b"data: a\n\n", b"data: b\n\n"]
+    assert source.pulls == 3
+    assert list(res.response) == []
+    assert general(res) == []
+    assert source.pulls == 3
+
+
+def test_a_stream_cut_short_on_the_direct_path_stays_cut_short(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    source = Source(["a", "\ud800", "never"])
+    res = ApiResponse.blank().sse(source, heartbeat=None)
+    chunks = iter(res.response)
+    assert next(chunks) == b"data: a\n\n"
+    with (
+        caplog.at_level(logging.ERROR, logger="nextresp"),
+        pytest.raises(ValueError, match="surrogates not allowed"),
+    ):
+        next(chunks)
+    assert list(res.response) == []
+    assert general(res) == []
+    assert source.pulled == 2

@@ -94,6 +94,19 @@ CASES: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
         "end() takes a str or bytes body, not 7 (int); use send() or json() for"
         " other bodies",
     ),
+    "send-tuple-of-text": (
+        lambda: ApiResponse.blank().send(("ok", "\ud800")),
+        ValueError,
+        "send() got text that UTF-8 cannot encode (surrogates not allowed at index 0);"
+        " remove lone surrogates, or send bytes",
+    ),
+    "error-body-json": (
+        lambda: ApiResponse.blank().error_body({"when": object()}),
+        TypeError,
+        "error_body() cannot encode the value as JSON: Object of type object is not"
+        " JSON serializable; convert it to dict, list, str, int, float, bool or None"
+        " first",
+    ),
     "option-etag": (
         lambda: api_handler(etag=1),  # type: ignore[call-overload]
         TypeError,
