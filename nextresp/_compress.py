@@ -162,7 +162,9 @@ def compress(response: Response, environ: WSGIEnvironment) -> None:
     etag = find(lines, "etag")
     if etag is not None and etag.endswith('"'):
         replace(lines, "ETag", [f'{etag[:-1]}-{coding}"'])
-        if getattr(response, "auto_etag", True) and not_modified(environ, lines):
+        # Only nextresp's own responses answer If-None-Match when they finish; a
+        # werkzeug Response (an abort's) is sent as it is, so it is encoded.
+        if getattr(response, "auto_etag", False) and not_modified(environ, lines):
             return  # finishing answers 304: nothing to encode
     encoded = offered[coding](data)
     response.response = [encoded]

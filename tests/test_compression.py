@@ -372,3 +372,18 @@ def test_an_http_exceptions_own_response_is_encoded_with_its_tag_suffixed() -> N
         ("Content-Length", str(len(r.data))),
     ]
     assert gzip.decompress(r.data) == BIG_JSON
+
+
+def test_an_aborted_response_matching_the_encoded_tag_is_still_encoded() -> None:
+    # Nothing answers a werkzeug Response's conditions: it must carry the body its
+    # tag names, not the identity's body under the gzip tag.
+    @api_handler(compress=True)
+    def handler(req: Any, res: ApiResponse) -> None:
+        abort(Response(BIG_JSON, mimetype="application/json", headers={"ETag": '"v1"'}))
+
+    r = call_wsgi(
+        handler, headers={"Accept-Encoding": "gzip", "If-None-Match": '"v1-gzip"'}
+    )
+    assert r.status_code == 200
+    assert (r.headers["ETag"], r.headers["Content-Encoding"]) == ('"v1-gzip"', "gzip")
+    assert gzip.decompress(r.data) == BIG_JSON
