@@ -93,6 +93,11 @@ def test_without_orjson_the_standard_parser_reads_every_body(
         loads(b"NaN")
 
 
+def test_a_number_beyond_a_float_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match=r"^-1e999 is beyond the range of a float$"):
+        standard_loads(b'{"a": [-1e999]}')
+
+
 JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()

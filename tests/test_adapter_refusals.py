@@ -1,0 +1,94 @@
+"""How adapters refuse a body: msgspec's answers for a type made in the test (its
+adapter made there too), pydantic's missing field beside a member it ignores, and an
+``InvalidInput`` that keeps its errors in a copy."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import msgspec
+import pydantic
+import pytest
+
+from nextresp import ApiRequest, ApiResponse, api_handler
+from nextresp.schemas import InvalidInput
+from nextresp.testing import Client
+
+
+def bad_request(detail: str) -> dict[str, Any]:
+    return {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": detail,
+    }
+
+
+def note_client() -> Client:
+    class Note(msgspec.Struct):
+        qty: int
+        meta: Any = None
+
+    def post(req: ApiRequest, res: ApiResponse, body: Note) -> None:
+        res.json({"qty": body.qty})
+
+    post.__annotations__["body"] = Note  # a class of this call, not of the module
+    return Client(api_handler(methods=["POST"])(post))
+
+
+@pytest.mark.parametrize(
+    ("levels", "status"), [(511, 200), (512, 400)], ids=["512-deep", "513-deep"]
+)
+def test_a_msgspec_field_typed_any_is_held_to_512_levels(
+    levels: int, status: int
+) -> None:
+    body = b'{"qty": 1, "meta": ' + b"[" * levels + b"]" * levels + b"}"
+    result = note_client().post("/", data=body, content_type="application/json")
+    expected = {"qty": 1} if status == 200 else bad_request("JSON nested too deeply")
+    assert (result.status, result.json) == (status, expected)
+
+
+def test_msgspec_names_a_number_beyond_a_float_in_a_body_that_is_not_utf_8() -> None:
+    # The field's error comes first; the second parse, untyped, meets 1e999 before
+    # the byte that is not UTF-8.
+    body = b'{"qty": "x", "price": 1e999, "memo": "\xff"}'
+    result = note_client().post("/", data=body, content_type="application/json")
+    assert (result.status, result.json) == (
+        400,
+        bad_request("JSON numbers must be finite: NaN, Infinity and 1e999 are refused"),
+    )
+
+
+def test_a_missing_pydantic_field_is_422_beside_an_ignored_number_beyond_a_float() -> (
+    None
+):
+    # The missing field's input is the whole object; the member pydantic ignores
+    # is not read, so its 1e999 is no reason to refuse the body as not JSON.
+    class Tag(pydantic.BaseModel):
+        name: str
+
+    def post(req: ApiRequest, res: ApiResponse, body: Tag) -> None:
+        res.json({"name": body.name})
+
+    post.__annotations__["body"] = Tag
+    client = Client(api_handler(methods=["POST"])(post))
+    result = client.post("/", data=b'{"other": 1e999}', content_type="application/json")
+    assert (result.status, result.json) == (
+        422,
+        {
+            "type": "https://nextresp.readthedocs.io/en/latest/validation.html",
+            "title": "The request's input is not valid",
+            "status": 422,
+            "detail": "The request body has 1 error",
+            "errors": [{"detail": "Field required", "pointer": "#/name"}],
+        },
+    )
+
+
+def test_invalid_input_keeps_its_errors_when_pickled() -> None:
+    errors = [(("items", 0, "qty"), "Input should be a valid integer")]
+    copied = pickle.loads(pickle.dumps(InvalidInput(errors)))
+    assert type(copied) is InvalidInput
+    assert copied.errors == errors
+    assert copied.args == (errors,)

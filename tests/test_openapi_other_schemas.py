@@ -1,0 +1,273 @@
+"""OpenAPI schemas from outside pydantic's one pass: registered adapters, msgspec
+types that are no class, a ``responses=`` type no library takes; and the names
+pydantic's pass gives classes that share a name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+from openapi_spec_validator import validate
+
+import nextresp
+import nextresp._schemas
+from nextresp import _openapi_schemas, routes
+from nextresp._schemas import _factories
+
+# Each type's adapter is registered by the route file, as an application would.
+SHOP = '''
+from nextresp.schemas import InvalidInput, register_adapter
+
+
+class Order:
+    """Written by a library nextresp does not know."""
+
+
+class Money(Order):
+    pass
+
+
+class Blob(Order):
+    pass
+
+
+class Secret(Order):
+    pass
+
+
+class Adapter:  # validates nothing, and writes no schema
+    def decode_json(self, data, /):
+        raise InvalidInput([((), "Not taken")])
+
+    def convert(self, values, /):
+        raise InvalidInput([((), "Not taken")])
+
+
+class OrderAdapter(Adapter):
+    def json_schema(self, ref_template):
+        return {
+            "type": "object",
+            "properties": {
+                "note": True,
+                "count": {"type": "integer", "default": 1},
+                "price": {"$ref": ref_template.format(model="Price")},
+            },
+            "required": ["price"],
+            "$defs": {"Price": {"type": "string", "pattern": "^[0-9]+[.][0-9]{2}$"}},
+        }
+
+
+class MoneyAdapter(Adapter):
+    def json_schema(self, ref_template, output):
+        return {"type": "string", "description": "as sent" if output else "as read"}
+
+
+class SecretAdapter(Adapter):
+    def json_schema(self, ref_template, output):
+        raise NotImplementedError
+
+
+ADAPTERS = {
+    Order: OrderAdapter(),
+    Money: MoneyAdapter(),
+    Blob: Adapter(),
+    Secret: SecretAdapter(),
+}
+register_adapter(lambda model: ADAPTERS.get(model) if isinstance(model, type) else None)
+
+
+def POST(req, res, body: Order) -> Order:
+    return body
+
+
+def PUT(req, res, body: Money) -> Money:
+    return body
+
+
+def PATCH(req, res, body: Blob) -> Blob:
+    return body
+
+
+def DELETE(req, res, body: Secret) -> Secret:
+    return body
+'''
+
+
+class Plain:
+    """A class no schema library takes: a ``responses=`` type is not validated."""
+
+    def __init__(self, x: int) -> None:
+        self.x = x
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def document_of(tmp_path: Path, files: dict[str, str]) -> dict[str, Any]:
+    (tmp_path / "api").mkdir()
+    for name, source in files.items():
+        (tmp_path / "api" / name).write_text(source)
+    document = nextresp.openapi(routes(tmp_path / "api"))
+    validate(document)
+    return document
+
+
+def bodies(operation: dict[str, Any]) -> tuple[Any, Any]:
+    """The schema of the request's body and of the 200's."""
+    request = operation["requestBody"]["content"]["application/json"]["schema"]
+    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    return request, answer
+
+
+def own_components(document: dict[str, Any]) -> dict[str, Any]:
+    shared = {"Problem", "ValidationError", "ValidationProblem"}
+    schemas = document["components"]["schemas"]
+    return {name: body for name, body in schemas.items() if name not in shared}
+
+
+def test_registered_adapters_write_the_schemas_of_their_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nextresp._schemas, "_factories", list(_factories))
+    document = document_of(tmp_path, {"shop.py": SHOP})
+    shop = document["paths"]["/api/shop"]
+    # A class whose schema is an object is a component, read without its defaults.
+    assert bodies(shop["post"]) == (ref("OrderInput"), ref("Order"))
+    # Written in the direction asked, when json_schema takes it.
+    assert bodies(shop["put"]) == (
+        {"type": "string", "description": "as read"},
+        {"type": "string", "description": "as sent"},
+    )
+    # No json_schema: any JSON.
+    assert bodies(shop["patch"]) == ({}, {})
+    described = {"description": "No JSON Schema: NotImplementedError"}
+    assert bodies(shop["delete"]) == (described, described)
+    price = {"type": "string", "pattern": "^[0-9]+[.][0-9]{2}$"}
+    assert own_components(document) == {
+        "OrderInput": {
+            "type": "object",
+            "properties": {
+                "note": True,
+                "count": {"type": "integer"},
+                "price": ref("Price"),
+            },
+            "required": ["price"],
+        },
+        "Price": price,
+        "Order": {
+            "type": "object",
+            "properties": {
+                "note": True,
+                "count": {"type": "integer", "default": 1},
+                "price": ref("Price"),
+            },
+            "required": ["price"],
+        },
+    }
+
+
+def test_a_responses_type_no_library_takes_is_described_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_openapi_schemas, "_kept", {})
+    plain = (
+        "from nextresp import api_handler\n"
+        "from tests.test_openapi_other_schemas import Plain\n"
+        "def show(req, res):\n    res.json({'x': 1})\n"
+        "app = api_handler(show, methods=['GET'], responses={200: Plain})\n"
+    )
+    document = document_of(tmp_path, {"plain.py": plain})
+    answer = document["paths"]["/api/plain"]["get"]["responses"]["200"]
+    with pytest.raises(pydantic.PydanticSchemaGenerationError) as pydantics:
+        pydantic.TypeAdapter(Plain)
+    assert answer["content"]["application/json"]["schema"] == {
+        "description": f"cannot validate {Plain!r} (pydantic:"
+        f" {str(pydantics.value).splitlines()[0]}; msgspec: msgspec does not know"
+        f" the type {Plain!r}); annotate with a model, a dataclass or a TypedDict,"
+        " or register an adapter with nextresp.schemas.register_adapter"
+    }
+
+
+def test_msgspec_types_that_are_no_class_are_schemas_not_components(
+    tmp_path: Path,
+) -> None:
+    tags = (
+        "import msgspec\n"
+        "class Tag(msgspec.Struct):\n    name: str\n"
+        "def POST(req, res, body: list[Tag]) -> Tag | None:\n"
+        "    return body[0] if body else None\n"
+    )
+    document = document_of(tmp_path, {"tags.py": tags})
+    assert bodies(document["paths"]["/api/tags"]["post"]) == (
+        {"type": "array", "items": ref("Tag")},
+        {"anyOf": [ref("Tag"), {"type": "null"}]},
+    )
+    assert own_components(document) == {
+        "Tag": {
+            "title": "Tag",
+            "type": "object",
+            "properties": {"name": {"type": "string"}},
+            "required": ["name"],
+        }
+    }
+
+
+def test_a_nested_class_named_as_another_is_named_after_its_own_name(
+    tmp_path: Path,
+) -> None:
+    items = (
+        "import pydantic\n"
+        "class Item(pydantic.BaseModel):\n    x: int\n"
+        "class Shapes:\n"
+        "    class Item(pydantic.BaseModel):\n        y: int\n"
+        "def POST(req, res, body: Item) -> Item:\n    return body\n"
+        "def PUT(req, res, body: Shapes.Item) -> Shapes.Item:\n    return body\n"
+    )
+    document = document_of(tmp_path, {"items.py": items})
+    item = document["paths"]["/api/items"]
+    assert bodies(item["post"]) == (ref("Item"), ref("Item"))
+    assert bodies(item["put"]) == (ref("Item2"), ref("Item2"))
+    assert own_components(document) == {
+        "Item": {
+            "properties": {"x": {"title": "X", "type": "integer"}},
+            "required": ["x"],
+            "title": "Item",
+            "type": "object",
+        },
+        "Item2": {
+            "properties": {"y": {"title": "Y", "type": "integer"}},
+            "required": ["y"],
+            "title": "Item",
+            "type": "object",
+        },
+    }
+
+
+def test_a_generic_model_keeps_the_name_pydantic_gives_it(tmp_path: Path) -> None:
+    pages = (
+        "from typing import Generic, TypeVar\nimport pydantic\n"
+        "T = TypeVar('T')\n"
+        "class Page(pydantic.BaseModel, Generic[T]):\n    items: list[T]\n"
+        "def POST(req, res, body: Page[list[int]]) -> Page[list[int]]:\n"
+        "    return body\n"
+    )
+    document = document_of(tmp_path, {"pages.py": pages})
+    name = "Page_list_int__"
+    assert bodies(document["paths"]["/api/pages"]["post"]) == (ref(name), ref(name))
+    assert own_components(document) == {
+        name: {
+            "properties": {
+                "items": {
+                    "items": {"items": {"type": "integer"}, "type": "array"},
+                    "title": "Items",
+                    "type": "array",
+                }
+            },
+            "required": ["items"],
+            "title": "Page[list[int]]",
+            "type": "object",
+        }
+    }
