@@ -16,6 +16,7 @@ when the two are the same, and is named apart only when they differ:
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -122,7 +123,9 @@ def _short_names(
     renamed: dict[str, str] = {}
     taken: set[str] = set()
     for name in ordered:
-        short = str(name).rpartition("__")[2] or str(name)
+        # pydantic's long name is module__qualname, and classes of one module and
+        # qualname (made by a factory) end in __1, __2: those go, the class stays.
+        short = _NUMBERED.sub("", str(name)).rpartition("__")[2] or str(name)
         chosen, number = short, 2
         while chosen in taken:
             chosen, number = f"{short}{number}", number + 1
@@ -138,6 +141,12 @@ def _short_names(
         for name, body in definitions.items()
     }
     return {key: _renamed(schema, renamed) for key, schema in written.items()}, named
+
+
+#: The number pydantic appends to classes of one module and qualified name.
+_NUMBERED = re.compile(r"__\d+$")
+#: What a component's name cannot hold (OpenAPI: ``^[a-zA-Z0-9._-]+$``).
+_NOT_IN_NAMES = re.compile(r"[^a-zA-Z0-9._-]")
 
 
 def _referenced(
@@ -204,6 +213,8 @@ def _made(model: Any, output: bool, *, strip: bool = True) -> Schema:
     schema = dict(written)
     defs: dict[str, dict[str, Any]] = schema.pop("$defs", {})
     name = getattr(model, "__name__", None)
+    if isinstance(name, str):  # Page[int] is Page_int_, as pydantic names it
+        name = _NOT_IN_NAMES.sub("_", name)
     if (
         isinstance(model, type)
         and isinstance(name, str)

@@ -271,3 +271,51 @@ def test_a_generic_model_keeps_the_name_pydantic_gives_it(tmp_path: Path) -> Non
             "type": "object",
         }
     }
+
+
+#: A model pydantic validates but writes no schema of: beside it, every other type of
+#: the tree is made alone rather than in the one pass.
+JOB = (
+    "from collections.abc import Callable\nimport pydantic\n"
+    "class Job(pydantic.BaseModel):\n"
+    "    run: Callable[[], int] | None = None\n"
+    "def POST(req, res, body: Job) -> None: ...\n"
+)
+GENERIC = (
+    "from typing import Generic, TypeVar\nimport pydantic\n"
+    "T = TypeVar('T')\n"
+    "class Page(pydantic.BaseModel, Generic[T]):\n    items: list[T]\n"
+    "def POST(req, res, body: Page[int]) -> Page[int]:\n    return body\n"
+)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [{"pages.py": GENERIC}, {"job.py": JOB, "pages.py": GENERIC}],
+    ids=["one-pass", "made-alone"],
+)
+def test_a_generic_models_name_is_the_same_however_it_is_made(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    document = document_of(tmp_path, files)  # valid: no brackets in names
+    page = ref("Page_int_")
+    assert bodies(document["paths"]["/api/pages"]["post"]) == (page, page)
+
+
+def test_classes_a_factory_makes_under_one_name_are_numbered_after_it(
+    tmp_path: Path,
+) -> None:
+    pages = (
+        "import pydantic\n"
+        "def page_of(kind):\n"
+        "    class Page(pydantic.BaseModel):\n        items: list[kind]\n"
+        "    return Page\n"
+        "Numbers, Words = page_of(int), page_of(str)\n"
+        "def POST(req, res, body: Numbers) -> Numbers:\n    return body\n"
+        "def PUT(req, res, body: Words) -> Words:\n    return body\n"
+    )
+    document = document_of(tmp_path, {"pages.py": pages})
+    operations = document["paths"]["/api/pages"]
+    assert bodies(operations["post"]) == (ref("Page"), ref("Page"))
+    assert bodies(operations["put"]) == (ref("Page2"), ref("Page2"))
+    assert sorted(own_components(document)) == ["Page", "Page2"]
