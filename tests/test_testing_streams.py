@@ -152,7 +152,11 @@ def test_a_stream_that_ends_before_the_limit_gives_what_it_sent() -> None:
 def test_a_second_read_gives_what_was_read_again() -> None:
     r = Client(sse_app(Ticks())).get("/")
     assert r.events(limit=2) == ticks(2)
-    assert r.events() == ticks(2)
+    # Events pulled ahead arrive in one chunk with the second: on a busy machine
+    # what was read may hold a third, which a second read parses too.
+    again = r.events()
+    assert again == ticks(len(again))
+    assert len(again) >= 2
     assert r.data.startswith(b':\n\nevent: tick\ndata: {"n":0}\nid: 0\n\n')
 
 
