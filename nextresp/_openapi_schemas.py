@@ -325,13 +325,11 @@ def settle_input_names(doc: dict[str, Any]) -> dict[str, Any]:
         changed = bool(differ)
     renamed: dict[str, str] = {}
     for name in inputs:
-        base, _, number = name.partition(_INPUT)
-        target = base + number
+        target = bases[name]
         if target in taken and name not in same:
-            target = f"{base}Input{number}"
-            count = 2
+            target, count = f"{bases[name]}Input", 2
             while target in taken:
-                target, count = f"{base}Input{number}_{count}", count + 1
+                target, count = f"{bases[name]}Input_{count}", count + 1
             taken.add(target)
         elif name not in same:
             taken.add(target)

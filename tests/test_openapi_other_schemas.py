@@ -319,3 +319,94 @@ def test_classes_a_factory_makes_under_one_name_are_numbered_after_it(
     assert bodies(operations["post"]) == (ref("Page"), ref("Page"))
     assert bodies(operations["put"]) == (ref("Page2"), ref("Page2"))
     assert sorted(own_components(document)) == ["Page", "Page2"]
+
+
+def test_three_classes_of_one_name_beside_another_are_numbered_in_order(
+    tmp_path: Path,
+) -> None:
+    items = (
+        "import pydantic\n"
+        "class Item(pydantic.BaseModel):\n    x: int\n"
+        "class Shapes:\n"
+        "    class Item(pydantic.BaseModel):\n        y: int\n"
+        "class Tools:\n"
+        "    class Item(pydantic.BaseModel):\n        z: int\n"
+        "class Box(pydantic.BaseModel):\n    item: Shapes.Item\n"
+        "def POST(req, res, body: Item) -> Item:\n    return body\n"
+        "def PUT(req, res, body: Box) -> Box:\n    return body\n"
+        "def PATCH(req, res, body: Tools.Item) -> Tools.Item:\n    return body\n"
+    )
+    document = document_of(tmp_path, {"items.py": items})
+    item = document["paths"]["/api/items"]
+    assert bodies(item["post"]) == (ref("Item"), ref("Item"))
+    assert bodies(item["put"]) == (ref("Box"), ref("Box"))
+    assert bodies(item["patch"]) == (ref("Item3"), ref("Item3"))
+    components = own_components(document)
+    assert sorted(components) == ["Box", "Item", "Item2", "Item3"]
+    assert components["Box"]["properties"]["item"] == ref("Item2")
+    assert components["Item2"]["properties"] == {"y": {"title": "Y", "type": "integer"}}
+
+
+def test_a_type_read_and_sent_alike_is_one_component_with_what_it_holds(
+    tmp_path: Path,
+) -> None:
+    notes = (
+        "import pydantic\n"
+        "class Tag(pydantic.BaseModel):\n    name: str\n"
+        "class Note(pydantic.BaseModel):\n    tag: Tag\n"
+        "def POST(req, res, body: Note) -> Note:\n    return body\n"
+    )
+    document = document_of(tmp_path, {"notes.py": notes})
+    assert bodies(document["paths"]["/api/notes"]["post"]) == (ref("Note"), ref("Note"))
+    assert sorted(own_components(document)) == ["Note", "Tag"]
+
+
+def test_a_request_schema_is_named_apart_from_every_name_already_taken(
+    tmp_path: Path,
+) -> None:
+    # `Todo`'s request schema drops a default, so it is named apart from the
+    # answer's; `TodoInput` is already a class of the tree, read and sent.
+    todos = (
+        "import pydantic\n"
+        "class Todo(pydantic.BaseModel):\n    done: bool = False\n"
+        "class TodoInput(pydantic.BaseModel):\n    title: str = ''\n"
+        "def POST(req, res, body: Todo) -> Todo:\n    return body\n"
+        "def PUT(req, res, body: TodoInput) -> TodoInput:\n    return body\n"
+    )
+    document = document_of(tmp_path, {"todos.py": todos})
+    todo = document["paths"]["/api/todos"]
+    assert bodies(todo["post"]) == (ref("TodoInput_2"), ref("Todo"))
+    assert bodies(todo["put"]) == (ref("TodoInputInput"), ref("TodoInput"))
+    assert sorted(own_components(document)) == [
+        "Todo",
+        "TodoInput",
+        "TodoInputInput",
+        "TodoInput_2",
+    ]
+
+
+@pytest.mark.parametrize("files", [{}, {"job.py": JOB}], ids=["one-pass", "made-alone"])
+def test_same_named_types_of_two_files_each_get_their_own_request_schema(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    # The same names however the schemas are made.
+    def todo(field: str) -> str:
+        return (
+            "import pydantic\n"
+            f"class Todo(pydantic.BaseModel):\n    {field}: bool = False\n"
+            "def POST(req, res, body: Todo) -> Todo:\n    return body\n"
+        )
+
+    files = {**files, "a.py": todo("done"), "b.py": todo("open")}
+    document = document_of(tmp_path, files)
+    assert bodies(document["paths"]["/api/a"]["post"]) == (
+        ref("TodoInput"),
+        ref("Todo"),
+    )
+    assert bodies(document["paths"]["/api/b"]["post"]) == (
+        ref("Todo2Input"),
+        ref("Todo2"),
+    )
+    components = own_components(document)
+    assert sorted(components) == ["Todo", "Todo2", "Todo2Input", "TodoInput"]
+    assert list(components["Todo2Input"]["properties"]) == ["open"]
