@@ -410,3 +410,35 @@ def test_same_named_types_of_two_files_each_get_their_own_request_schema(
     components = own_components(document)
     assert sorted(components) == ["Todo", "Todo2", "Todo2Input", "TodoInput"]
     assert list(components["Todo2Input"]["properties"]) == ["open"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "names"),
+    [
+        ("todo", "todo_input", ("TodoInput", "TodoInputInput")),
+        ("todo_input", "todo", ("TodoInput_2", "TodoInput")),
+    ],
+    ids=["sent-type-first", "read-only-type-first"],
+)
+def test_a_request_schema_never_takes_the_name_of_another(
+    tmp_path: Path, first: str, second: str, names: tuple[str, str]
+) -> None:
+    # `Todo` is read and sent, and drops a default when read: its request schema
+    # is named apart. `TodoInput` is only read: it keeps its name unless the
+    # other took it first.
+    sources = {
+        "todo": "import pydantic\n"
+        "class Todo(pydantic.BaseModel):\n    done: bool = False\n"
+        "def POST(req, res, body: Todo) -> Todo:\n    return body\n",
+        "todo_input": "import pydantic\n"
+        "class TodoInput(pydantic.BaseModel):\n    title: str = ''\n"
+        "def POST(req, res, body: TodoInput) -> None: ...\n",
+    }
+    document = document_of(tmp_path, {"a.py": sources[first], "b.py": sources[second]})
+    paths = {first: "/api/a", second: "/api/b"}
+    todo, todo_input = names
+    post = document["paths"][paths["todo"]]["post"]
+    assert bodies(post) == (ref(todo), ref("Todo"))
+    read_only = document["paths"][paths["todo_input"]]["post"]["requestBody"]
+    assert read_only["content"]["application/json"]["schema"] == ref(todo_input)
+    assert sorted(own_components(document)) == sorted(["Todo", todo, todo_input])
