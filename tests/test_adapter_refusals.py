@@ -5,6 +5,7 @@ adapter made there too), pydantic's missing field beside a member it ignores, an
 from __future__ import annotations
 
 import pickle
+import threading
 from typing import Any
 
 import msgspec
@@ -92,3 +93,38 @@ def test_invalid_input_keeps_its_errors_when_pickled() -> None:
     assert type(copied) is InvalidInput
     assert copied.errors == errors
     assert copied.args == (errors,)
+
+
+class Locked(msgspec.Struct):
+    """A Struct with a field msgspec cannot validate."""
+
+    lock: threading.Lock
+
+
+def post_locked(req: ApiRequest, res: ApiResponse, body: Locked) -> None: ...
+
+
+def post_locked_list(req: ApiRequest, res: ApiResponse, body: list[Locked]) -> None: ...
+
+
+@pytest.mark.parametrize(
+    ("handler", "shown"),
+    [
+        (post_locked, f"<class '{__name__}.Locked'>"),
+        (post_locked_list, f"list[{__name__}.Locked]"),
+    ],
+    ids=["struct", "list-of-struct"],
+)
+def test_a_struct_msgspec_refuses_is_refused_by_msgspec_alone(
+    handler: Any, shown: str
+) -> None:
+    # The class is msgspec's, so only msgspec is asked: pydantic's refusal of a
+    # class it does not know would only add noise to the message.
+    with pytest.raises(TypeError) as raised:
+        api_handler(methods=["POST"])(handler)
+    assert str(raised.value) == (
+        f"{handler.__name__}() parameter body: cannot validate {shown} (msgspec: Type"
+        " '<built-in function allocate_lock>' is not supported); annotate with a"
+        " model, a dataclass or a TypedDict, or register an adapter with"
+        " nextresp.schemas.register_adapter"
+    )
