@@ -128,3 +128,51 @@ def test_a_struct_msgspec_refuses_is_refused_by_msgspec_alone(
         " model, a dataclass or a TypedDict, or register an adapter with"
         " nextresp.schemas.register_adapter"
     )
+
+
+class Loose(pydantic.BaseModel):
+    """Untyped places where pydantic would keep 1e999 as an infinity."""
+
+    meta: Any = None
+    tags: dict[str, Any] = {}
+
+
+class Open(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="allow")
+    name: str
+
+
+class Holder(pydantic.BaseModel):
+    inner: Open
+
+
+@pytest.mark.parametrize(
+    ("model", "body"),
+    [
+        (Loose, b'{"meta": 1e999}'),
+        (Loose, b'{"tags": {"a": [1, -1e999]}}'),
+        (Open, b'{"name": "n", "extra": 1e999}'),
+        (Holder, b'{"inner": {"name": "n", "extra": {"x": 1e999}}}'),
+    ],
+    ids=["any", "dict-of-any", "extra-allowed", "nested-extra-allowed"],
+)
+def test_1e999_in_an_untyped_place_is_refused_where_the_handler_is_made_in_the_test(
+    model: type[pydantic.BaseModel], body: bytes
+) -> None:
+    # The handler is decorated here, not at import: its checked copy of the
+    # model's schema is made while the test runs.
+    def post(req: ApiRequest, res: ApiResponse, body: Any) -> None:
+        res.json({"ok": True})
+
+    post.__annotations__["body"] = model
+    client = Client(api_handler(methods=["POST"])(post))
+    r = client.post("/", data=body, content_type="application/json")
+    assert (r.status, r.json) == (
+        400,
+        bad_request("JSON numbers must be finite: NaN, Infinity and 1e999 are refused"),
+    )
+    assert model.__pydantic_complete__ is True  # the class is left as it was
+    fine = client.post(
+        "/", data=body.replace(b"1e999", b"1"), content_type="application/json"
+    )
+    assert (fine.status, fine.json) == (200, {"ok": True})
