@@ -5,7 +5,6 @@ adapter made there too), pydantic's missing field beside a member it ignores, an
 from __future__ import annotations
 
 import pickle
-import threading
 from typing import Any
 
 import msgspec
@@ -96,9 +95,9 @@ def test_invalid_input_keeps_its_errors_when_pickled() -> None:
 
 
 class Locked(msgspec.Struct):
-    """A Struct with a field msgspec cannot validate."""
+    """A Struct with a field msgspec cannot validate: a function is no type."""
 
-    lock: threading.Lock
+    lock: len  # type: ignore[valid-type]
 
 
 def post_locked(req: ApiRequest, res: ApiResponse, body: Locked) -> None: ...
@@ -124,7 +123,7 @@ def test_a_struct_msgspec_refuses_is_refused_by_msgspec_alone(
         api_handler(methods=["POST"])(handler)
     assert str(raised.value) == (
         f"{handler.__name__}() parameter body: cannot validate {shown} (msgspec: Type"
-        " '<built-in function allocate_lock>' is not supported); annotate with a"
+        " '<built-in function len>' is not supported); annotate with a"
         " model, a dataclass or a TypedDict, or register an adapter with"
         " nextresp.schemas.register_adapter"
     )
