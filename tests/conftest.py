@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from werkzeug.wrappers import Request, Response
 
 from nextresp._handler import ApiHandler
 
+from .send_file_support import write_data
 from .support import Call, call_wsgi
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -72,3 +74,9 @@ def call(host: str) -> Call:
         return call_wsgi(app, method, path, **kwargs)
 
     return call
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """A file for ``res.send_file``: ``DATA``, modified at ``MODIFIED``."""
+    return write_data(tmp_path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,21 +15,8 @@ from nextresp import ApiError, ApiResponse, api_handler
 from nextresp._response import ResponseAlreadySent
 
 from .conftest import werkzeug_app
+from .send_file_support import DATA, sender
 from .support import Call, call_wsgi
-
-DATA = b"0123456789"
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    file = tmp_path / "data.txt"
-    file.write_bytes(DATA)
-    os.utime(file, (1_700_000_000, 1_700_000_000))
-    return file
-
-
-def sender(source: Any, **options: Any) -> Any:
-    return api_handler(lambda req, res: res.send_file(source, **options))
 
 
 def test_a_whole_file_is_sent_with_its_validators(call: Call, path: Path) -> None:

@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from nextresp import ApiResponse, api_handler
+from nextresp import ApiResponse
 
+from .send_file_support import DATA, MODIFIED, TAG, sender
 from .support import call_wsgi
-
-DATA = b"0123456789"
-MODIFIED = "Tue, 14 Nov 2023 22:13:20 GMT"
-TAG = f'"{1_700_000_000 * 10**9:x}-a"'
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    file = tmp_path / "data.txt"
-    file.write_bytes(DATA)
-    os.utime(file, (1_700_000_000, 1_700_000_000))
-    return file
-
-
-def sender(source: Any, **options: Any) -> Any:
-    return api_handler(lambda req, res: res.send_file(source, **options))
 
 
 def test_a_416_for_a_download_has_only_the_problems_headers(path: Path) -> None:

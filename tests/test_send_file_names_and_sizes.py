@@ -12,13 +12,8 @@ import pytest
 
 from nextresp import ApiResponse, api_handler
 
+from .send_file_support import DATA, sender
 from .support import call_wsgi
-
-DATA = b"0123456789"
-
-
-def sender(source: Any, **options: Any) -> Any:
-    return api_handler(lambda req, res: res.send_file(source, **options))
 
 
 def content_type_of(tmp_path: Path, name: str) -> str:
