@@ -3,7 +3,8 @@
 Under a sync middleware the handler runs from a plain call; under an async one it is
 awaited inside the chain's coroutine. Either way the method guard answers first, the
 handler gets ``req`` and the route parameters, and what it returns is checked as
-without middleware. Each test runs under one sync and one async middleware.
+without middleware. Each test runs under one sync middleware, one async middleware,
+and a sync one inside an async one.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from .support import call_wsgi
 Next = Callable[[], object]
 AsyncNext = Callable[[], Awaitable[object]]
 
-CHAINS = pytest.mark.parametrize("kind", ["sync", "async"])
+CHAINS = pytest.mark.parametrize("kind", ["sync", "async", "sync-in-async"])
 
 
 def around(kind: str, seen: list[str]) -> list[Callable[..., Any]]:
-    """One middleware of ``kind`` that records the request it was given."""
+    """One middleware of ``kind`` that records the request it was given; for
+    ``sync-in-async``, a sync one inside an async one that only awaits it (the
+    handler then runs from a sync call inside the loop, and cannot be awaited)."""
 
     def sync_middleware(req: ApiRequest, res: ApiResponse, call_next: Next) -> None:
         seen.append(f"{kind} {req.method} {req.path}")
@@ -38,6 +41,11 @@ def around(kind: str, seen: list[str]) -> list[Callable[..., Any]]:
         seen.append(f"{kind} {req.method} {req.path}")
         await call_next()
 
+    async def awaiting(req: ApiRequest, res: ApiResponse, call_next: AsyncNext) -> None:
+        await call_next()
+
+    if kind == "sync-in-async":
+        return [awaiting, sync_middleware]
     return [sync_middleware if kind == "sync" else async_middleware]
 
 
