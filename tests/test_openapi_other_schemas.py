@@ -5,16 +5,16 @@ pydantic's pass gives classes that share a name."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pydantic
 import pytest
-from openapi_spec_validator import validate
 
 import nextresp
 import nextresp._schemas
-from nextresp import _openapi_schemas, routes
+from nextresp import _openapi_schemas
 from nextresp._schemas import _factories
+
+from .openapi_support import JOB, bodies, document_of, own_components, ref
 
 # Each type's adapter is registered by the route file, as an application would.
 SHOP = '''
@@ -100,32 +100,6 @@ class Plain:
 
     def __init__(self, x: int) -> None:
         self.x = x
-
-
-def ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def document_of(tmp_path: Path, files: dict[str, str]) -> dict[str, Any]:
-    (tmp_path / "api").mkdir()
-    for name, source in files.items():
-        (tmp_path / "api" / name).write_text(source)
-    document = nextresp.openapi(routes(tmp_path / "api"))
-    validate(document)
-    return document
-
-
-def bodies(operation: dict[str, Any]) -> tuple[Any, Any]:
-    """The schema of the request's body and of the 200's."""
-    request = operation["requestBody"]["content"]["application/json"]["schema"]
-    answer = operation["responses"]["200"]["content"]["application/json"]["schema"]
-    return request, answer
-
-
-def own_components(document: dict[str, Any]) -> dict[str, Any]:
-    shared = {"Problem", "ValidationError", "ValidationProblem"}
-    schemas = document["components"]["schemas"]
-    return {name: body for name, body in schemas.items() if name not in shared}
 
 
 def test_registered_adapters_write_the_schemas_of_their_types(
@@ -273,14 +247,6 @@ def test_a_generic_model_keeps_the_name_pydantic_gives_it(tmp_path: Path) -> Non
     }
 
 
-#: A model pydantic validates but writes no schema of: beside it, every other type of
-#: the tree is made alone rather than in the one pass.
-JOB = (
-    "from collections.abc import Callable\nimport pydantic\n"
-    "class Job(pydantic.BaseModel):\n"
-    "    run: Callable[[], int] | None = None\n"
-    "def POST(req, res, body: Job) -> None: ...\n"
-)
 GENERIC = (
     "from typing import Generic, TypeVar\nimport pydantic\n"
     "T = TypeVar('T')\n"

@@ -4,21 +4,11 @@ fails the tree's one pass: as a request sends it and as an answer holds it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import nextresp
-from nextresp import routes
+from .openapi_support import JOB, document_of, ref
 
-# A type pydantic validates but writes no schema of: every type read (and every type
-# sent) beside it is then made on its own.
-JOB = (
-    "from collections.abc import Callable\nimport pydantic\n"
-    "class Job(pydantic.BaseModel):\n"
-    "    run: Callable[[], int] | None = None\n"
-    "def POST(req, res, body: Job) -> Job:\n    return body\n"
-)
 PRICE = (
     "import decimal\nimport pydantic\n"
     "class Tag(pydantic.BaseModel):\n    name: str\n"
@@ -26,17 +16,6 @@ PRICE = (
     "    amount: decimal.Decimal\n    tag: Tag\n"
     "def PUT(req, res, body: Price) -> Price:\n    return body\n"
 )
-
-
-def ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def document_of(tmp_path: Path, files: dict[str, str]) -> dict[str, Any]:
-    (tmp_path / "api").mkdir()
-    for name, source in files.items():
-        (tmp_path / "api" / name).write_text(source)
-    return nextresp.openapi(routes(tmp_path / "api"))
 
 
 @pytest.mark.parametrize(
