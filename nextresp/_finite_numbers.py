@@ -5,6 +5,7 @@ one pass by a copy of a model's schema."""
 from __future__ import annotations
 
 import json
+import marshal
 import math
 from typing import Any
 
@@ -49,6 +50,37 @@ def all_finite(value: Any) -> bool:
             pending.extend(item)
         elif type(item) is dict:
             pending.extend(item.values())
+    return True
+
+
+#: marshal's type bytes of a float: ``g``, and ``g`` marked as referenced again.
+_FLOAT_TYPE_BYTES = (0x67, 0xE7)
+
+
+def marshal_proves_finite(value: Any) -> bool:
+    """Tell whether ``value``, made of built-in types only, surely holds no NaN or
+    infinity; False when unsure (a type marshal refuses, or bytes that look like one).
+
+    PERF: marshal writes a value in C, in a third of the time of a walk in Python,
+    and each float as a type byte and its 8 IEEE bytes, least significant first. A
+    float is NaN or infinite when its 11 exponent bits are all set, so its last byte
+    is 0x7F or 0xFF and the one before it 0xF0 or more. Those bytes are rare
+    elsewhere; each is looked at, up to a budget past which the answer is unsure.
+    """
+    try:
+        data = marshal.dumps(value, 4)
+    except ValueError:  # a type marshal does not write, or nested past its limit
+        return False
+    budget = len(data) // 64 + 16
+    for last in (0x7F, 0xFF):
+        at = data.find(last, 8)
+        while at != -1:
+            budget -= 1
+            if budget < 0:
+                return False
+            if data[at - 1] >= 0xF0 and data[at - 8] in _FLOAT_TYPE_BYTES:
+                return False
+            at = data.find(last, at + 1)
     return True
 
 
