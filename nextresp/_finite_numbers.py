@@ -1,6 +1,7 @@
 """Numbers beyond a float: JSON has no NaN or Infinity, and 1e999 is no number a
 float can hold. Found in raw bytes, in parsed values, and refused inside pydantic's
-one pass by a copy of a model's schema."""
+one pass by a copy of a model's schema; proved absent from a value before orjson's
+output, which writes them as ``null``, is sent."""
 
 from __future__ import annotations
 
