@@ -57,11 +57,23 @@ class StatusLine(str, Generic[_R]):
     status and returns the response for chaining.
     """
 
+    # PERF: a slot, not an attribute dict, made for every status line read.
+    __slots__ = ("_response",)
     _response: _R
 
     def __call__(self, code: int | HTTPStatus, /) -> _R:
         """Set the status code (200 to 599) and return the response."""
-        return self._response._set_status(code)
+        res = self._response
+        if res._finished_by is not None:
+            res._check_open("status")
+        # PERF: an int in range, the usual call, skips check_status's call.
+        if type(code) is int and 200 <= code <= 599:
+            checked = code
+        else:
+            checked = check_status(code, 200, 599, "status")
+        res._status = _status_lines.get(checked) or status_line(checked)
+        res._status_code = checked
+        return res
 
 
 class ApiResponse(DeliveryHelpers):
@@ -95,18 +107,6 @@ class ApiResponse(DeliveryHelpers):
             self._status, self._status_code = status_line(int(value)), int(value)
         else:  # a line of the caller's, or a code werkzeug names "UNKNOWN"
             self._status, self._status_code = self._clean_status(value)
-
-    def _set_status(self, code: object) -> Self:
-        if self._finished_by is not None:
-            self._check_open("status")
-        # PERF: an int in range, the usual call, skips check_status's call.
-        if type(code) is int and 200 <= code <= 599:
-            checked = code
-        else:
-            checked = check_status(code, 200, 599, "status")
-        self._status = _status_lines.get(checked) or status_line(checked)
-        self._status_code = checked
-        return self
 
     # -- helpers -------------------------------------------------------------------
 
