@@ -17,7 +17,6 @@ from ._headers import (
     HeadersLike,
     check_headers,
     check_value,
-    lines_of,
     merge_vary,
 )
 from ._problem_members import check_members, check_message, check_uri
@@ -56,6 +55,9 @@ class ApiError(HTTPException):
     # What a subclass declares (code, type, title), or None for one that declares
     # nothing: see __init_subclass__.
     _declared: tuple[int | None, str | None, str | None] | None = None
+    #: An ApiError carries no response of its own (werkzeug's ``__init__`` sets this
+    #: None on each exception; a class default costs nothing per error).
+    response: Response | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -112,7 +114,6 @@ class ApiError(HTTPException):
         # super().__init__() calls; ``args`` is set below. A test pins the two alike.
         if message is not None:
             self.description = message
-        self.response = None
         self.code = code
         #: The message given to the constructor, or None: the problem's ``detail``.
         self.detail = message
@@ -257,12 +258,12 @@ def error_response(
         content_type = TEXT_PLAIN
     response._status, response._status_code = status_line(code), code
     response.response = [body]
-    lines = lines_of(response.headers)
+    lines = response.headers._list  # lines_of(), inlined on the hot path
     lines.append(("Content-Type", content_type))
     lines.append(("Content-Length", str(len(body))))
     lines.append(("X-Content-Type-Options", "nosniff"))
     varies = False
-    for line in lines_of(headers) if isinstance(headers, Headers) else headers:
+    for line in headers._list if isinstance(headers, Headers) else headers:
         lower = line[0].lower()
         if lower not in _BODY_HEADERS:
             lines.append(line)

@@ -246,7 +246,7 @@ class ApiHandler(OptionAttributes, Hosted):
         The headers that described the discarded body go with it; where ``error``
         sets a header too, its value wins, except ``Vary``, whose fields add up.
         """
-        set_on_res = lines_of(res.headers)
+        set_on_res = res.headers._list  # lines_of(), inlined on the hot path
         if set_on_res:
             lines = lines_of(error.headers)
             own = set()

@@ -66,6 +66,11 @@ class _FastEnvironHeaders(EnvironHeaders):
     ``Authorization``, say). A test pins that both answer alike.
     """
 
+    def __init__(self, environ: WSGIEnvironment) -> None:
+        # PERF: what werkzeug's two __init__ set, in one call (a test pins them alike).
+        self._list = []
+        self.environ = environ
+
     def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # type: ignore[override]
         if type is None and isinstance(key, str):
             name = _environ_keys.get(key) or _environ_key(key)

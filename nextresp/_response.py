@@ -22,7 +22,14 @@ from ._bodies import TEXT_PLAIN, SendBody, utf8
 from ._cookies import clear_cookie_line, set_cookie_line
 from ._delivery import DeliveryHelpers
 from ._framing import ResponseAlreadySent
-from ._headers import HeaderValue, check_name, check_values, lines_of, replace
+from ._headers import (
+    HeaderValue,
+    _checked_names,
+    check_name,
+    check_values,
+    lines_of,
+    replace,
+)
 from ._redirects import redirect_of
 from ._status import _status_lines, check_status, status_line
 
@@ -220,9 +227,20 @@ class ApiResponse(DeliveryHelpers):
         a character outside Latin-1 raises ``ValueError``; a tab is sent as a space.
         ``Content-Length`` and hop-by-hop headers are the server's.
         """
-        self._check_open("set_header")
-        name = check_name(name)
-        replace(lines_of(self.headers), name, check_values(name, value))
+        if self._finished_by is not None:
+            self._check_open("set_header")
+        # PERF: a name checked before and printable ASCII text, the usual call, skip
+        # the calls that check them; the first line set is appended.
+        if not (type(name) is str and name in _checked_names):
+            name = check_name(name)
+        lines = self.headers._list  # lines_of(), inlined
+        if type(value) is str and value.isascii() and value.isprintable():
+            if lines:
+                replace(lines, name, (value,))
+            else:
+                lines.append((name, value))
+        else:
+            replace(lines, name, check_values(name, value))
         return self
 
     def cookie(

@@ -666,3 +666,14 @@ def test_lazy_request_headers_get_as_werkzeugs(key: str, args: tuple[Any, ...]) 
 
     lazy = ApiRequest.lazy(dict(HEADER_ENVIRON)).headers
     assert lazy.get(key, *args) == EnvironHeaders(dict(HEADER_ENVIRON)).get(key, *args)
+
+
+def test_lazy_request_headers_hold_what_werkzeugs_init_sets() -> None:
+    from werkzeug.datastructures import EnvironHeaders
+
+    environ = dict(HEADER_ENVIRON)
+    lazy = ApiRequest.lazy(environ).headers
+    assert isinstance(lazy, EnvironHeaders)
+    assert vars(lazy) == vars(EnvironHeaders(environ))
+    assert lazy.environ is environ
+    assert dict(lazy) == dict(EnvironHeaders(environ))
