@@ -17,6 +17,7 @@ from ._headers import (
     HeadersLike,
     check_headers,
     check_value,
+    keep_lines,
     merge_vary,
 )
 from ._problem_members import check_members, check_message, check_uri
@@ -235,6 +236,7 @@ def error_response(
     problem_details: bool = True,
     extra: dict[str, object] | None = None,
     response_class: type[ApiResponse] = ApiResponse,
+    carried: list[tuple[str, str]] | None = None,
 ) -> ApiResponse:
     """Build the response for an error with status ``code``.
 
@@ -244,7 +246,8 @@ def error_response(
     apart. The message only ever goes into the body, never into the status line or
     a header. ``extra`` holds the problem's other members (``ApiError.extra``);
     ``response_class`` is the class of the response, whose ``error_body`` renders
-    the problem.
+    the problem. ``carried`` are the header lines of the answer the error replaces,
+    kept as ``keep_lines`` says.
     """
     response = response_class.blank()
     if problem_details and _accepts_json(environ):
@@ -262,17 +265,19 @@ def error_response(
     lines.append(("Content-Type", content_type))
     lines.append(("Content-Length", str(len(body))))
     lines.append(("X-Content-Type-Options", "nosniff"))
-    varies = False
+    own = {"content-type", "content-length", "x-content-type-options"}
     for line in headers._list if isinstance(headers, Headers) else headers:
         lower = line[0].lower()
         if lower not in _BODY_HEADERS:
             lines.append(line)
-            varies = varies or lower == "vary"
+            own.add(lower)
     if problem_details:
-        if varies:
+        if "vary" in own:
             merge_vary(lines, "Accept")
         else:
             lines.append(("Vary", "Accept"))
+    if carried:
+        keep_lines(lines, carried, own)
     return response
 
 

@@ -18,8 +18,8 @@ from werkzeug.wrappers import Response
 
 from ._compress import compress
 from ._cors import add_cors_headers, answer_preflight
-from ._errors import error_response, error_response_for
-from ._headers import REPRESENTATION_HEADERS, lines_of, merge_vary
+from ._errors import ApiError, error_response, error_response_for
+from ._headers import keep_lines, lines_of
 from ._hosts import Hosted, names_of
 from ._input_plan import unresolved_return
 from ._method_guard import admitted, check_methods, refuse_method
@@ -124,6 +124,20 @@ class ApiHandler(OptionAttributes, Hosted):
                 returned = func(req, res, **route_params)
                 if returned is not None or res._finished_by is None:
                     self._settle(req, res, returned)
+        except ApiError as exc:
+            # PERF: what error_response_for() does with an ApiError, with the lines
+            # set on res kept as the answer is made, rather than merged after it.
+            problem = error_response(
+                exc.code,
+                exc.detail,
+                exc.headers,
+                req.environ,
+                problem_details=options.problem_details,
+                extra=exc.extra,
+                response_class=options.response_class,
+                carried=res.headers._list,
+            )
+            response = hand_over(res, problem)
         except HTTPException as exc:
             error = error_response_for(
                 exc,
@@ -131,7 +145,7 @@ class ApiHandler(OptionAttributes, Hosted):
                 problem_details=options.problem_details,
                 response_class=options.response_class,
             )
-            response = self._fold(res, error)
+            response = fold(res, error)
         except Exception as exc:
             response = self._unexpected(req, res, exc)
         if options.compress:
@@ -172,8 +186,9 @@ class ApiHandler(OptionAttributes, Hosted):
             req.environ,
             problem_details=options.problem_details,
             response_class=options.response_class,
+            carried=res.headers._list,
         )
-        return self._fold(res, error)
+        return hand_over(res, error)
 
     def _guarded_run(
         self, req: ApiRequest, res: ApiResponse, route_params: dict[str, Any]
@@ -240,38 +255,39 @@ class ApiHandler(OptionAttributes, Hosted):
                 res.status_code,
             )
 
-    def _fold(self, res: ApiResponse, error: Response) -> Response:
-        """Answer with ``error``, keeping the headers already set on ``res``.
 
-        The headers that described the discarded body go with it; where ``error``
-        sets a header too, its value wins, except ``Vary``, whose fields add up.
-        """
-        set_on_res = res.headers._list  # lines_of(), inlined on the hot path
-        if set_on_res:
-            lines = lines_of(error.headers)
-            own = set()
-            for name, _ in lines:  # PERF: a loop, not a set comprehension's frame
-                own.add(name.lower())
-            own.discard("vary")
-            varies = False
-            for line in set_on_res:
-                lower = line[0].lower()
-                if lower not in REPRESENTATION_HEADERS and lower not in own:
-                    lines.append(line)
-                    varies = varies or lower == "vary"
-            if varies:
-                merge_vary(lines)
-        if res._on_close:
-            # Work queued by res.after() runs after the answer that goes out.
-            callbacks = res._on_close
-            carried = [c for c in callbacks if type(c) is AfterCallback]
-            if carried:
-                callbacks[:] = [c for c in callbacks if type(c) is not AfterCallback]
-                error._on_close.extend(carried)
-        if res._on_close or type(res.response) is not list:  # a body to close
-            res.close()
-        res._answer = error
-        return error
+def fold(res: ApiResponse, error: Response) -> Response:
+    """Answer with ``error``, keeping the headers already set on ``res``.
+
+    The headers that described the discarded body go with it; where ``error``
+    sets a header too, its value wins, except ``Vary``, whose fields add up.
+    """
+    set_on_res = res.headers._list  # lines_of(), inlined on the hot path
+    if set_on_res:
+        lines = lines_of(error.headers)
+        own = set()
+        for name, _ in lines:  # PERF: a loop, not a set comprehension's frame
+            own.add(name.lower())
+        keep_lines(lines, set_on_res, own)
+    return hand_over(res, error)
+
+
+def hand_over(res: ApiResponse, error: Response) -> Response:
+    """Make ``error``, whose headers are folded, the answer in place of ``res``.
+
+    Work queued by ``res.after()`` moves to ``error``; what ``res`` must close
+    (a file, a stream) is closed.
+    """
+    if res._on_close:
+        callbacks = res._on_close
+        carried = [c for c in callbacks if type(c) is AfterCallback]
+        if carried:
+            callbacks[:] = [c for c in callbacks if type(c) is not AfterCallback]
+            error._on_close.extend(carried)
+    if res._on_close or type(res.response) is not list:  # a body to close
+        res.close()
+    res._answer = error
+    return error
 
 
 class CorsHandler(ApiHandler):

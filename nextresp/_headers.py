@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from werkzeug.datastructures import Headers
 
@@ -177,6 +177,28 @@ def replace(lines: list[tuple[str, str]], name: str, values: Iterable[str]) -> N
     # the loop for the one line or none that callers add.
     for value in values:
         lines.append((name, value))  # noqa: PERF401
+
+
+def keep_lines(
+    lines: list[tuple[str, str]],
+    kept: list[tuple[str, str]],
+    own: Collection[str],
+) -> None:
+    """Add to ``lines``, an error's, the ``kept`` lines of the answer it replaces.
+
+    Those that describe the discarded body go with it, and so do those the error
+    sets itself (``own``, lower-case names), except ``Vary``: its fields add up.
+    """
+    varies = False
+    for line in kept:
+        lower = line[0].lower()
+        if lower not in REPRESENTATION_HEADERS and (
+            lower == "vary" or lower not in own
+        ):
+            lines.append(line)
+            varies = varies or lower == "vary"
+    if varies:
+        merge_vary(lines)
 
 
 def merge_vary(lines: list[tuple[str, str]], *fields: str) -> None:
