@@ -135,6 +135,8 @@ class ApiResponse(DeliveryHelpers):
                 body = _json.dumps(obj)
             except (TypeError, ValueError, RecursionError):
                 body = _json.encode(dumps, obj, "json")
+            if not self.headers._list:  # PERF: _send_json() with no line set, inlined
+                return self._finish(body, "json", "application/json")
             return self._send_json(body, "json")
         return self._send_json(_json.encode(dumps, obj, "json"), "json")
 
