@@ -29,6 +29,28 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
 
     Strategy: a loop per request costs more than the handler; WSGI servers run one
     request at a time per thread, so each thread keeps one loop for its lifetime.
+    """
+    if asyncio._get_running_loop() is not None:
+        coroutine.close()
+        raise RuntimeError(
+            "an async api_handler cannot run in a thread whose event loop is already"
+            " running (another loop is running here); serve it from a WSGI thread"
+        )
+    loop = thread_loop()
+    task = asyncio.Task(coroutine, loop=loop)  # scheduled: its step is in loop._ready
+    try:
+        if not _ran_without_the_loop(task, loop):
+            # Waited for, not awaited: the task's exception is raised by _outcome.
+            loop.run_until_complete(asyncio.wait((task,)))
+        return _outcome(task)
+    finally:
+        del task  # see _outcome
+
+
+def _ran_without_the_loop(
+    task: asyncio.Task[Any], loop: asyncio.AbstractEventLoop
+) -> bool:
+    """Run ``task`` without starting ``loop``, as far as it goes; tell if it is done.
 
     PERF: most handlers await nothing that waits (or nothing at all), and starting the
     loop costs more than they do. So the task's first step runs at once, with the
@@ -37,34 +59,44 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
     the order the loop would run them; only a task still waiting after them makes
     the loop run, which then also polls for I/O.
     """
-    if asyncio._get_running_loop() is not None:
-        coroutine.close()
-        raise RuntimeError(
-            "an async api_handler cannot run in a thread whose event loop is already"
-            " running (another loop is running here); serve it from a WSGI thread"
-        )
-    owned: _ThreadLoop | None = getattr(_local, "owned", None)
-    if owned is None:
-        owned = _local.owned = _ThreadLoop()
-    loop = owned.loop
-    task = asyncio.Task(coroutine, loop=loop)  # scheduled: its step is in loop._ready
     ready = getattr(loop, "_ready", None)
-    if type(ready) is collections.deque and ready:
-        first_step = ready[-1]
-        if getattr(first_step._callback, "__self__", None) is task:
-            ready.pop()
-            asyncio._set_running_loop(loop)
-            try:
-                # What the loop would do with the handle; the step catches all but
-                # SystemExit and KeyboardInterrupt itself.
-                first_step._context.run(first_step._callback)
-                if not task.done():
-                    _run_ready(ready, task)
-            finally:
-                asyncio._set_running_loop(None)
-            if task.done():
-                return task.result()
-    return loop.run_until_complete(task)
+    if type(ready) is not collections.deque or not ready:
+        return False
+    first_step = ready[-1]
+    stepped: object = getattr(first_step._callback, "__self__", None)
+    if stepped is not task:
+        return False
+    ready.pop()
+    asyncio._set_running_loop(loop)
+    try:
+        # What the loop would do with the handle; the step catches all but
+        # SystemExit and KeyboardInterrupt itself.
+        first_step._context.run(first_step._callback)
+        if not task.done():
+            _run_ready(ready, task)
+    finally:
+        asyncio._set_running_loop(None)
+    return task.done()
+
+
+def _outcome(task: asyncio.Task[Any]) -> object:
+    """Return the result of ``task``, which is done, or raise its exception.
+
+    The exception is raised from here, not by ``task.result()`` in a frame that
+    holds the task: the task holds its exception, whose traceback would hold that
+    frame, and the cycle would outlive the request until the garbage collector
+    found it (some forty objects per failed request).
+    """
+    if task.cancelled():
+        return task.result()  # raises CancelledError
+    exception = task.exception()
+    if exception is None:
+        return task.result()
+    del task
+    try:
+        raise exception
+    finally:
+        del exception  # nor a cycle of the exception and this frame
 
 
 #: Callbacks run without the loop before it takes over: enough for a few
