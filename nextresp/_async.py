@@ -62,21 +62,42 @@ def _ran_without_the_loop(
     ready = getattr(loop, "_ready", None)
     if type(ready) is not collections.deque or not ready:
         return False
-    first_step = ready[-1]
-    stepped: object = getattr(first_step._callback, "__self__", None)
+    handle = ready[-1]
+    stepped: object = getattr(handle._callback, "__self__", None)
     if stepped is not task:
         return False
     ready.pop()
     asyncio._set_running_loop(loop)
     try:
-        # What the loop would do with the handle; the step catches all but
-        # SystemExit and KeyboardInterrupt itself.
-        first_step._context.run(first_step._callback)
-        if not task.done():
-            _run_ready(ready, task)
+        _run(handle)
+        for _ in range(_EAGER_CALLBACKS):
+            if task.done() or not ready:
+                break
+            handle = ready.popleft()
+            if not handle._cancelled:
+                _run(handle)
     finally:
         asyncio._set_running_loop(None)
-    return task.done()
+    done = task.done()
+    # The handler's frame, once finished, refers to the frame that ran its last step
+    # (from Python 3.12 on): this one, which must then not hold the task (see _outcome).
+    del task, handle, stepped
+    return done
+
+
+def _run(handle: Any) -> None:
+    """Run ``handle`` as the loop would.
+
+    A task's step is run directly, not by ``Handle._run``, whose frame would go on
+    holding the handle (and so the task) for a finished handler's frame to refer to;
+    the step catches all but SystemExit and KeyboardInterrupt itself. Other
+    callbacks go through ``Handle._run``, which reports their errors.
+    """
+    if isinstance(getattr(handle._callback, "__self__", None), asyncio.Task):
+        handle._context.run(handle._callback, *handle._args)
+    else:
+        handle._run()
+    del handle  # this frame, too, may be the one a finished handler refers to
 
 
 def _outcome(task: asyncio.Task[Any]) -> object:
@@ -103,16 +124,6 @@ def _outcome(task: asyncio.Task[Any]) -> object:
 #: ``sleep(0)``, few enough that a task waiting for I/O by yielding in a loop soon
 #: reaches the loop, which polls for it.
 _EAGER_CALLBACKS = 8
-
-
-def _run_ready(ready: collections.deque[Any], task: asyncio.Task[Any]) -> None:
-    """Run the loop's ready callbacks, first in first out, until ``task`` is done."""
-    for _ in range(_EAGER_CALLBACKS):
-        if not ready or task.done():
-            return
-        handle = ready.popleft()
-        if not handle._cancelled:
-            handle._run()
 
 
 def thread_loop() -> asyncio.AbstractEventLoop:

@@ -6,18 +6,13 @@ that waits for a timer or I/O, or keeps yielding, gets the loop.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
-import logging
-import traceback
-from typing import Any
 
 import pytest
-from werkzeug.test import EnvironBuilder
 
 import nextresp._async
 import nextresp._handler
-from nextresp import ApiError, ApiRequest, ApiResponse, api_handler
+from nextresp import ApiRequest, ApiResponse, api_handler
 
 from .support import Call, call_wsgi
 
@@ -132,86 +127,3 @@ def test_the_first_async_handler_loads_the_runner_that_every_later_one_uses(
         r = call_wsgi(handler, "GET", path)
         assert (r.status_code, r.get_json()) == (200, {"path": path})
     assert nextresp._handler._run_coroutine is nextresp._async.run
-
-
-# -- a failed task leaves nothing for the garbage collector ------------------------
-
-
-def _unreachable_after(app: Any, requests: int = 20) -> int:
-    """Serve ``requests`` requests, then count the objects only the collector frees."""
-    environ = EnvironBuilder(method="DELETE").get_environ()
-
-    def serve() -> None:
-        for _chunk in app(dict(environ), lambda status, headers: None):
-            pass
-
-    serve()  # the thread's loop and the caches are made once, not per request
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(requests):
-            serve()
-        return gc.collect()
-    finally:
-        gc.enable()
-
-
-async def _refuse_at_once(req: ApiRequest, res: ApiResponse) -> None:
-    res.set_header("WWW-Authenticate", "Basic")
-    raise ApiError(401, "Authentication required")
-
-
-async def _refuse_after_yielding(req: ApiRequest, res: ApiResponse) -> None:
-    await asyncio.sleep(0)
-    raise ApiError(401)
-
-
-async def _refuse_after_a_timer(req: ApiRequest, res: ApiResponse) -> None:
-    await asyncio.sleep(0.001)  # the loop runs: the task waited
-    raise ApiError(401)
-
-
-async def _fail_after_a_timer(req: ApiRequest, res: ApiResponse) -> None:
-    await asyncio.sleep(0.001)
-    raise LookupError("a bug")
-
-
-async def _answer(req: ApiRequest, res: ApiResponse) -> None:
-    await asyncio.sleep(0)
-    res.json({"ok": True})
-
-
-@pytest.mark.parametrize(
-    "handler",
-    [
-        _refuse_at_once,
-        _refuse_after_yielding,
-        _refuse_after_a_timer,
-        _fail_after_a_timer,
-        _answer,
-    ],
-)
-def test_an_async_request_leaves_no_cycle_for_the_collector(handler: Any) -> None:
-    logging.getLogger("nextresp").disabled = True  # the 500 is logged: not here
-    try:
-        assert _unreachable_after(api_handler(handler)) == 0
-    finally:
-        logging.getLogger("nextresp").disabled = False
-
-
-def test_an_exception_after_waiting_keeps_the_handlers_frames() -> None:
-    app = api_handler(propagate_exceptions=True)(_fail_after_a_timer)
-    environ = EnvironBuilder().get_environ()
-    with pytest.raises(LookupError, match="a bug") as raised:
-        app(environ, lambda status, headers: None)
-    names = [frame.name for frame in traceback.extract_tb(raised.value.__traceback__)]
-    assert names[-1] == "_fail_after_a_timer"
-
-
-def test_a_cancelled_handler_is_still_answered_as_cancelled() -> None:
-    async def cancelled(req: ApiRequest, res: ApiResponse) -> None:
-        raise asyncio.CancelledError
-
-    app = api_handler(propagate_exceptions=True)(cancelled)
-    with pytest.raises(asyncio.CancelledError):
-        app(EnvironBuilder().get_environ(), lambda status, headers: None)
