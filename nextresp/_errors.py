@@ -265,7 +265,9 @@ def error_response(
     lines.append(("Content-Type", content_type))
     lines.append(("Content-Length", str(len(body))))
     lines.append(("X-Content-Type-Options", "nosniff"))
-    own = {"content-type", "content-length", "x-content-type-options"}
+    # The names the error sets, lower-case; its Content-Type and Content-Length are
+    # representation headers, which keep_lines never keeps anyway.
+    own = {"x-content-type-options"}
     for line in headers._list if isinstance(headers, Headers) else headers:
         lower = line[0].lower()
         if lower not in _BODY_HEADERS:

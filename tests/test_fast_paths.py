@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -281,6 +282,54 @@ def test_the_first_encoding_loads_orjson_for_every_later_one(
     assert loaded is orjson.dumps
     assert _json.dumps({"b": 2}) == b'{"b":2}'
     assert _json.fast_dumps is loaded
+
+
+@dataclasses.dataclass
+class _Point:
+    x: int
+
+
+def test_the_first_encoding_is_as_strict_as_every_later_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    orjson = pytest.importorskip("orjson")
+    monkeypatch.setattr(_json, "fast_dumps", _json._first_fast_dumps)
+    # orjson would encode a dataclass; it is told to pass it to the standard
+    # encoder, which refuses it, from the first call on.
+    with pytest.raises(TypeError, match="_Point is not JSON serializable"):
+        _json.dumps([_Point(1)])
+    assert _json.fast_dumps is orjson.dumps
+
+
+def test_a_first_encoding_without_orjson_leaves_the_standard_encoder_in_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "orjson", None)
+    monkeypatch.setattr(_json, "fast_dumps", _json._first_fast_dumps)
+    assert _json.dumps({"a": [1, None]}) == b'{"a":[1,null]}'
+    assert _json.fast_dumps is None
+
+
+class _StdlibJson(ApiResponse):
+    json_dumps = staticmethod(lambda obj: json.dumps(obj).encode())
+
+
+@pytest.mark.parametrize("response_class", [ApiResponse, _StdlibJson])
+@pytest.mark.parametrize("header_first", [False, True])
+def test_json_names_itself_as_what_sent_the_response(
+    response_class: type[ApiResponse], header_first: bool
+) -> None:
+    res = response_class.blank()
+    if header_first:
+        res.set_header("X-Id", "7")
+    res.json({"a": 1})
+    with pytest.raises(RuntimeError, match=r"^send\(\) was called after json\(\)"):
+        res.send("again")
+
+
+def test_json_names_itself_when_a_custom_encoder_fails() -> None:
+    with pytest.raises(TypeError, match=r"^json\(\) cannot encode the value as JSON"):
+        _StdlibJson.blank().json({"when": {1, 2}})  # type: ignore[dict-item]
 
 
 def test_without_orjson_the_standard_encoder_is_used() -> None:
