@@ -36,15 +36,18 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
             "an async api_handler cannot run in a thread whose event loop is already"
             " running (another loop is running here); serve it from a WSGI thread"
         )
-    loop = thread_loop()
+    loop = getattr(_local, "loop", None) or thread_loop()
     task = asyncio.Task(coroutine, loop=loop)  # scheduled: its step is in loop._ready
     try:
         if not _ran_without_the_loop(task, loop):
-            # Waited for, not awaited: the task's exception is raised by _outcome.
+            # Waited for, not awaited: the exception is raised below, not in the loop.
             loop.run_until_complete(asyncio.wait((task,)))
-        return _outcome(task)
+        return task.result()
     finally:
-        del task  # see _outcome
+        # The task holds the handler's exception, whose traceback holds this frame:
+        # holding the task too would make a cycle that outlives the request until the
+        # garbage collector finds it (some forty objects per failed request).
+        del task
 
 
 def _ran_without_the_loop(
@@ -69,18 +72,23 @@ def _ran_without_the_loop(
     ready.pop()
     asyncio._set_running_loop(loop)
     try:
-        _run(handle)
-        for _ in range(_EAGER_CALLBACKS):
-            if task.done() or not ready:
-                break
-            handle = ready.popleft()
-            if not handle._cancelled:
-                _run(handle)
+        # What the loop would do with the handle; the step catches all but
+        # SystemExit and KeyboardInterrupt itself.
+        handle._context.run(handle._callback)
+        if not task.done():
+            for _ in range(_EAGER_CALLBACKS):
+                if not ready:
+                    break
+                handle = ready.popleft()
+                if not handle._cancelled:
+                    _run(handle)
+                if task.done():
+                    break
     finally:
         asyncio._set_running_loop(None)
     done = task.done()
     # The handler's frame, once finished, refers to the frame that ran its last step
-    # (from Python 3.12 on): this one, which must then not hold the task (see _outcome).
+    # (from Python 3.12 on): this one, which must then not hold the task (see run).
     del task, handle, stepped
     return done
 
@@ -100,26 +108,6 @@ def _run(handle: Any) -> None:
     del handle  # this frame, too, may be the one a finished handler refers to
 
 
-def _outcome(task: asyncio.Task[Any]) -> object:
-    """Return the result of ``task``, which is done, or raise its exception.
-
-    The exception is raised from here, not by ``task.result()`` in a frame that
-    holds the task: the task holds its exception, whose traceback would hold that
-    frame, and the cycle would outlive the request until the garbage collector
-    found it (some forty objects per failed request).
-    """
-    if task.cancelled():
-        return task.result()  # raises CancelledError
-    exception = task.exception()
-    if exception is None:
-        return task.result()
-    del task
-    try:
-        raise exception
-    finally:
-        del exception  # nor a cycle of the exception and this frame
-
-
 #: Callbacks run without the loop before it takes over: enough for a few
 #: ``sleep(0)``, few enough that a task waiting for I/O by yielding in a loop soon
 #: reaches the loop, which polls for it.
@@ -131,4 +119,5 @@ def thread_loop() -> asyncio.AbstractEventLoop:
     owned: _ThreadLoop | None = getattr(_local, "owned", None)
     if owned is None:
         owned = _local.owned = _ThreadLoop()
+        _local.loop = owned.loop
     return owned.loop
