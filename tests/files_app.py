@@ -4,7 +4,7 @@ would hide a file from the server's ``sendfile()``.
 ``/file?skip=read`` (or ``readline``, ``peek``) reads part of the file before sending
 the rest; the same under ``/flask/`` and ``/werkzeug/``, whose hosts register a close
 callback after the view returned. ``/stats`` counts the reads made while sending (none
-when the server used ``sendfile()``) and the close callbacks that ran.
+when the server used ``sendfile()``), the close callbacks registered and those that ran.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from nextresp import ApiRequest, ApiResponse, api_handler
 #: 20,000 bytes: larger than a buffered reader's read-ahead (4,096 or 8,192 bytes).
 DATA = bytes(range(256)) * 78 + bytes(range(32))
 
-_counts = {"reads": 0, "cleanups": 0}
+_counts = {"reads": 0, "registered": 0, "cleanups": 0}
 _lock = threading.Lock()
 
 
@@ -77,6 +77,7 @@ flask_app.add_url_rule("/flask/file", view_func=send_the_rest)
 
 @flask_app.after_request
 def register_cleanup(response: flask.Response) -> flask.Response:
+    _count("registered")
     response.call_on_close(cleanup)
     return response
 
@@ -88,6 +89,7 @@ _werkzeug_map = Map([Rule("/werkzeug/file", endpoint=send_the_rest)])
 def werkzeug_app(request: Request) -> Response:
     endpoint, values = _werkzeug_map.bind_to_environ(request.environ).match()
     response: Response = endpoint(request, **values)
+    _count("registered")
     response.call_on_close(cleanup)
     return response
 
