@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import threading
 from collections.abc import Coroutine
 from typing import Any
@@ -40,14 +41,32 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
     task = asyncio.Task(coroutine, loop=loop)  # scheduled: its step is in loop._ready
     try:
         if not _ran_without_the_loop(task, loop):
-            # Waited for, not awaited: the exception is raised below, not in the loop.
-            loop.run_until_complete(asyncio.wait((task,)))
+            _run_loop_until_done(task, loop)
         return task.result()
     finally:
         # The task holds the handler's exception, whose traceback holds this frame:
         # holding the task too would make a cycle that outlives the request until the
         # garbage collector finds it (some forty objects per failed request).
         del task
+
+
+def _run_loop_until_done(
+    task: asyncio.Task[Any], loop: asyncio.AbstractEventLoop
+) -> None:
+    """Run ``loop`` until ``task`` is done, without raising its exception here.
+
+    The loop waits on a plain future, not on another task (as ``asyncio.wait`` would
+    make): a handler that gathers or cancels ``all_tasks()`` but its own must find
+    only the tasks it and its libraries made, or it would wait on its own waiter.
+    """
+    finished = loop.create_future()
+    task.add_done_callback(functools.partial(_settle, finished))
+    loop.run_until_complete(finished)
+
+
+def _settle(finished: asyncio.Future[None], task: asyncio.Task[Any]) -> None:
+    if not finished.done():
+        finished.set_result(None)
 
 
 def _ran_without_the_loop(

@@ -262,12 +262,15 @@ def error_response(
     response._status, response._status_code = status_line(code), code
     response.response = [body]
     lines = response.headers._list  # lines_of(), inlined on the hot path
+    # The names the error sets, lower-case: those a custom error_body set, and the
+    # lines below; its Content-Type and Content-Length are representation headers,
+    # which keep_lines never keeps anyway.
+    own = {"x-content-type-options"}
+    if lines:
+        own.update(name.lower() for name, _ in lines)
     lines.append(("Content-Type", content_type))
     lines.append(("Content-Length", str(len(body))))
     lines.append(("X-Content-Type-Options", "nosniff"))
-    # The names the error sets, lower-case; its Content-Type and Content-Length are
-    # representation headers, which keep_lines never keeps anyway.
-    own = {"x-content-type-options"}
     for line in headers._list if isinstance(headers, Headers) else headers:
         lower = line[0].lower()
         if lower not in _BODY_HEADERS:

@@ -401,6 +401,30 @@ def test_error_body_is_not_used_when_the_client_rules_json_out(call: Call) -> No
     assert (r.headers["Content-Type"], r.data) == (TEXT, b"Authentication required")
 
 
+class NoStoreErrors(ApiResponse):
+    """Errors that no cache may keep: ``error_body`` sets a header on the error."""
+
+    def error_body(self, problem: dict[str, Any], /) -> tuple[bytes, str]:
+        self.headers["Cache-Control"] = "no-store"
+        return json.dumps(problem).encode(), "application/problem+json"
+
+
+@pytest.mark.parametrize("error", [ApiError(404), NotFound()], ids=repr)
+def test_a_header_set_by_error_body_replaces_the_one_set_on_res(
+    call: Call, error: Exception
+) -> None:
+    @api_handler(response_class=NoStoreErrors)
+    def fails(req: ApiRequest, res: ApiResponse) -> None:
+        res.set_header("Cache-Control", "public, max-age=600")
+        res.set_header("X-Request-Id", "r1")
+        raise error
+
+    r = call(fails)
+    assert r.status_code == 404
+    assert r.headers.getlist("Cache-Control") == ["no-store"]
+    assert r.headers.getlist("X-Request-Id") == ["r1"]
+
+
 def test_error_body_gets_the_whole_problem() -> None:
     seen: list[dict[str, Any]] = []
 
