@@ -19,12 +19,16 @@ from the root of a checkout: the ``routes-*`` workloads serve ``examples/api``, 
 from __future__ import annotations
 
 import argparse
+import functools
+import io
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,26 @@ WARM = 200
 COUNT = 2000
 
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
+#: Answers one request of a workload (or sends one stream of events).
+Serve = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A workload: how each peer answers one request, and the peer it is measured by.
+
+    ``compare`` is ``"ratio"`` (a peer's count over the base's, as against Falcon) or
+    ``"over"`` (the count a peer adds to the base's, as ``async def`` over ``def``).
+    ``per`` is what one request is made of (the events of a stream), for counts per
+    unit; heavy requests take fewer rounds.
+    """
+
+    peers: Mapping[str, Callable[[], Serve]]
+    base: str | None = "falcon"
+    compare: str = "ratio"
+    warm: int = WARM
+    count: int = COUNT
+    per: int = 1
 
 
 def _seed(peer: str) -> WSGIApp:
@@ -76,43 +100,189 @@ def _routes_tree(peer: str) -> WSGIApp:
     return routes.nextresp_tree(Path(tempfile.mkdtemp()))
 
 
-def _seed_async(peer: str) -> WSGIApp:
+_BENCH_NAMES = {
+    "def": "nextresp",
+    "async def": "nextresp async",
+    "sleep(0)": "nextresp sleep(0)",
+}
+
+
+def _bench_peer(path: str) -> Callable[[str], WSGIApp]:
+    """``bench.py``'s app for ``path`` of the peer named (nextresp's ``def`` handlers
+    for ``"def"``, its ``async def`` ones for ``"async def"`` and ``"sleep(0)"``)."""
+
+    def app(peer: str) -> WSGIApp:
+        from benchmarks import peers
+
+        return peers.peers()[_BENCH_NAMES.get(peer, peer)][path]
+
+    return app
+
+
+def _answering(
+    factory: Callable[[str], WSGIApp],
+    peer: str,
+    method: str,
+    path: str,
+    body_of: Callable[[], bytes] = bytes,
+    extra: Mapping[str, str] | None = None,
+) -> Serve:
+    """Answer ``method path`` with ``peer``'s app, in process (the body ``body_of()``,
+    ``extra`` added to the environ). The environ is made for each request, as a
+    server makes it: the counts include that, the same for every peer."""
+    from benchmarks.bench import Workload, environ
+
+    app = factory(peer)
+    body = body_of()
+    request = Workload(path, method, path, 0, None, "µs", 0, 0, body)
+    added = dict(extra or {})
+
+    def serve() -> None:
+        env = {**environ(request), **added}
+        if body:
+            env["wsgi.input"] = io.BytesIO(body)
+        result = app(env, _start_response)
+        for _chunk in result:
+            pass
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+
+    return serve
+
+
+def _gunicorn_sync_worker(peer: str) -> Serve:
+    """A ``GET /`` answered by gunicorn's sync worker with ``bench.py``'s ``peer``, in
+    process: the request's bytes parsed from a socket, the answer written back, the
+    socket closed. What the worker itself spends is the same for every peer."""
+    from gunicorn.config import Config  # type: ignore[import-untyped]
+    from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+    from gunicorn.workers.sync import SyncWorker  # type: ignore[import-untyped]
+
     from benchmarks import peers
 
-    return peers.nextresp_peer(run="async" if peer == "nextresp" else "sleep")["/"]
+    config = Config()
+    worker = SyncWorker(0, os.getpid(), [], None, 30, config, Logger(config))
+    worker.wsgi = peers.served(peer)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n"
+
+    def serve() -> None:
+        client, server = socket.socketpair()
+        with client:
+            client.sendall(request)
+            worker.handle(listener, server, ("127.0.0.1", 40000))
+            answer = b"".join(iter(lambda: client.recv(65536), b""))
+        if not answer.startswith(b"HTTP/1.1 200 OK\r\n"):
+            raise SystemExit(f"{peer} under gunicorn answered {answer[:200]!r}")
+
+    return serve
 
 
-_TREE = {"nextresp": _routes_tree, "falcon": _routes_tree}
+def _event_stream(peer: str) -> Serve:
+    """``sse.py``'s stream of ``EVENTS`` events from ``peer``, read to its end."""
+    from benchmarks import sse
+
+    body = sse.PEERS[peer]
+
+    def serve() -> None:
+        sse.read(body(EVENTS))
+
+    return serve
+
+
+#: The events of one stream of the ``sse-*`` workloads.
+EVENTS = 1000
+
+_TREE = ("nextresp", "falcon")
 # What a preflight adds to the request's environ.
 _PREFLIGHT = {
     "HTTP_ORIGIN": "https://app.example.com",
     "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "POST",
     "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "content-type",
 }
-EXTRA_ENVIRON = {"tree-cors-preflight": _PREFLIGHT}
 
-# workload: (method, path, {peer: app factory})
-WORKLOADS: dict[str, tuple[str, str, dict[str, Callable[[str], WSGIApp]]]] = {
-    "seed-get": ("GET", "/", {"nextresp": _seed, "falcon": _seed}),
-    "seed-delete-401": ("DELETE", "/", {"nextresp": _seed, "falcon": _seed}),
-    "seed-get-3mw": (
+
+def _served(
+    method: str,
+    path: str,
+    factory: Callable[[str], WSGIApp],
+    peers: Iterable[str] = ("nextresp", "falcon"),
+    body_of: Callable[[], bytes] = bytes,
+    extra: Mapping[str, str] | None = None,
+    **counted: Any,
+) -> Counted:
+    """A workload of one request, ``method path``, to each of ``peers``."""
+    return Counted(
+        {
+            peer: functools.partial(
+                _answering, factory, peer, method, path, body_of, extra
+            )
+            for peer in peers
+        },
+        **counted,
+    )
+
+
+def _post_body() -> bytes:
+    from benchmarks.peers import POST_BODY
+
+    return POST_BODY
+
+
+WORKLOADS: dict[str, Counted] = {
+    "seed-get": _served("GET", "/", _seed),
+    "seed-delete-401": _served("DELETE", "/", _seed),
+    "seed-get-3mw": _served("GET", "/", _seed_three_middleware),
+    "seed-get-reqid": _served("GET", "/", _seed_request_id, ["nextresp"]),
+    "routes-static": _served("GET", "/api/users", _examples_tree, ["nextresp"]),
+    "routes-dynamic": _served("GET", "/api/user/7", _examples_tree, ["nextresp"]),
+    "routes-404": _served("GET", "/api/nothing/here", _examples_tree, ["nextresp"]),
+    "post-100k": _served(
+        "POST", "/count", _bench_peer("/count"), body_of=_post_body, warm=20, count=200
+    ),
+    "json-1mb-null": _served(
+        "GET", "/items-null", _bench_peer("/items-null"), warm=2, count=10
+    ),
+    # The same seed handler as a def, an async def, and one that awaits sleep(0).
+    "seed-get-async": _served(
         "GET",
         "/",
-        {"nextresp": _seed_three_middleware, "falcon": _seed_three_middleware},
+        _bench_peer("/"),
+        ["def", "async def", "sleep(0)"],
+        base="def",
+        compare="over",
     ),
-    "seed-get-reqid": ("GET", "/", {"nextresp": _seed_request_id}),
-    "routes-static": ("GET", "/api/users", {"nextresp": _examples_tree}),
-    "routes-dynamic": ("GET", "/api/user/7", {"nextresp": _examples_tree}),
-    "routes-404": ("GET", "/api/nothing/here", {"nextresp": _examples_tree}),
-    # "nextresp" is the async def handler, "sleep(0)" the one that awaits once.
-    "seed-get-async": ("GET", "/", {"nextresp": _seed_async, "sleep(0)": _seed_async}),
-    "tree-dynamic": ("GET", "/api/users/42/posts/7", _TREE),
-    "tree-deepest": ("GET", "/api/orgs/acme/teams/core/members/alice", _TREE),
-    "tree-static": ("GET", "/api/users", _TREE),
-    "tree-catch-all": ("GET", "/api/files/a/b/c.txt", _TREE),
-    "tree-404": ("GET", "/api/nothing/here", _TREE),
-    "tree-308": ("GET", "/api//users", _TREE),
-    "tree-cors-preflight": ("OPTIONS", "/api/users", _TREE),
+    "gunicorn-sync": Counted(
+        {
+            peer: functools.partial(_gunicorn_sync_worker, peer)
+            for peer in ("raw WSGI", "nextresp", "falcon")
+        },
+        base="raw WSGI",
+        compare="over",
+    ),
+    "sse": Counted(
+        {
+            peer: functools.partial(_event_stream, peer)
+            for peer in ("by hand", "sse heartbeat=15", "sse heartbeat=None")
+        },
+        base="by hand",
+        warm=2,
+        count=20,
+        per=EVENTS,
+    ),
+    "tree-dynamic": _served("GET", "/api/users/42/posts/7", _routes_tree, _TREE),
+    "tree-deepest": _served(
+        "GET", "/api/orgs/acme/teams/core/members/alice", _routes_tree, _TREE
+    ),
+    "tree-static": _served("GET", "/api/users", _routes_tree, _TREE),
+    "tree-catch-all": _served("GET", "/api/files/a/b/c.txt", _routes_tree, _TREE),
+    "tree-404": _served("GET", "/api/nothing/here", _routes_tree, _TREE),
+    "tree-308": _served("GET", "/api//users", _routes_tree, _TREE),
+    "tree-cors-preflight": _served(
+        "OPTIONS", "/api/users", _routes_tree, _TREE, extra=_PREFLIGHT
+    ),
 }
 
 
@@ -122,19 +292,9 @@ def _start_response(status: str, headers: Any, exc_info: Any = None) -> None:
 
 def child(workload: str, peer: str, count: int) -> None:
     """Answer ``count`` requests of ``workload`` with ``peer``'s app, under valgrind."""
-    from benchmarks.bench import Workload, environ
-
-    method, path, apps = WORKLOADS[workload]
-    app = apps[peer](peer)
-    request = Workload(workload, method, path, 0, None, "µs", count, count)
-    extra = EXTRA_ENVIRON.get(workload, {})
+    serve = WORKLOADS[workload].peers[peer]()
     for _ in range(count):
-        body = app({**environ(request), **extra}, _start_response)
-        for _chunk in body:
-            pass
-        close = getattr(body, "close", None)
-        if close is not None:
-            close()
+        serve()
 
 
 _COLLECTED = re.compile(rb"Collected : (\d+)")
@@ -163,10 +323,21 @@ def _instructions(workload: str, peer: str, count: int) -> int:
 
 
 def per_request(workload: str, peer: str) -> float:
-    """Return the instructions one request of ``workload`` costs ``peer``."""
-    warm = _instructions(workload, peer, WARM)
-    full = _instructions(workload, peer, WARM + COUNT)
-    return (full - warm) / COUNT
+    """Return the instructions one request of ``workload`` (one unit, for a stream)
+    costs ``peer``."""
+    counted = WORKLOADS[workload]
+    warm = _instructions(workload, peer, counted.warm)
+    full = _instructions(workload, peer, counted.warm + counted.count)
+    return (full - warm) / (counted.count * counted.per)
+
+
+def against(counted: Counted, count: float, base: float | None) -> str:
+    """``count`` measured by the base's: a ratio, or the instructions it adds."""
+    if base is None:
+        return ""
+    if counted.compare == "over":
+        return f"{count - base:+,.0f}"
+    return f"{count / base:.3f}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -181,13 +352,14 @@ def main(argv: list[str] | None = None) -> None:
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
-    print(f"{'workload':<20} {'peer':<10} {'instructions':>14}  ratio to Falcon")
+    print(f"{'workload':<20} {'peer':<19} {'instructions':>14}  against the first")
     for workload in args.workloads:
-        counts = {peer: per_request(workload, peer) for peer in WORKLOADS[workload][2]}
-        falcon = counts.get("falcon")
+        counted = WORKLOADS[workload]
+        counts = {peer: per_request(workload, peer) for peer in counted.peers}
+        base = None if counted.base is None else counts.get(counted.base)
         for peer, count in counts.items():
-            ratio = "" if falcon is None else f"{count / falcon:.3f}"
-            print(f"{workload:<20} {peer:<10} {count:>14,.0f}  {ratio}", flush=True)
+            shown = against(counted, count, None if peer == counted.base else base)
+            print(f"{workload:<20} {peer:<19} {count:>14,.0f}  {shown}", flush=True)
 
 
 if __name__ == "__main__":

@@ -65,8 +65,7 @@ def _run_loop_until_done(
 
 
 def _settle(finished: asyncio.Future[None], task: asyncio.Task[Any]) -> None:
-    if not finished.done():
-        finished.set_result(None)
+    finished.set_result(None)  # only this callback settles it, once
 
 
 def _ran_without_the_loop(
