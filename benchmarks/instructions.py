@@ -172,6 +172,9 @@ def _gunicorn_sync_worker(peer: str) -> Serve:
         client, server = socket.socketpair()
         with client:
             client.sendall(request)
+            # As a client that sends nothing more: the worker, closing gracefully,
+            # waits for the client's end before it lets go of the socket.
+            client.shutdown(socket.SHUT_WR)
             worker.handle(listener, server, ("127.0.0.1", 40000))
             answer = b"".join(iter(lambda: client.recv(65536), b""))
         if not answer.startswith(b"HTTP/1.1 200 OK\r\n"):
