@@ -523,6 +523,21 @@ def test_error_response_for_takes_response_class() -> None:
     assert response.get_data() == b'{"message": "Not Found"}'  # no stock sentence
 
 
+def test_error_response_for_an_api_error_keeps_its_members_and_the_option() -> None:
+    environ = Request.from_values("/").environ
+    response = error_response_for(invalid_todo(), environ)
+    assert (response.status, response.get_data()) == (
+        "422 Unprocessable Content",
+        INVALID_TODO,
+    )
+    assert response.headers["Content-Type"] == PROBLEM
+    response = error_response_for(invalid_todo(), environ, problem_details=False)
+    assert (response.headers["Content-Type"], response.get_data()) == (
+        TEXT,
+        b"Invalid todo",
+    )
+
+
 @pytest.mark.parametrize(
     "rendered",
     [
