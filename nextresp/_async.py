@@ -41,7 +41,7 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
     task = asyncio.Task(coroutine, loop=loop)  # scheduled: its step is in loop._ready
     try:
         if not _ran_without_the_loop(task, loop):
-            _run_loop_until_done(task, loop)
+            run_until_done(task, loop)
         return task.result()
     finally:
         # The task holds the handler's exception, whose traceback holds this frame:
@@ -50,22 +50,35 @@ def run(coroutine: Coroutine[Any, Any, object]) -> object:
         del task
 
 
-def _run_loop_until_done(
-    task: asyncio.Task[Any], loop: asyncio.AbstractEventLoop
-) -> None:
-    """Run ``loop`` until ``task`` is done, without raising its exception here.
+def run_until_done(
+    task: asyncio.Future[Any],
+    loop: asyncio.AbstractEventLoop,
+    timeout: float | None = None,
+) -> bool:
+    """Run ``loop`` until ``task`` is done, or ``timeout`` seconds have passed; tell
+    if it is done. Its exception, if any, is left in it, not raised here.
 
-    The loop waits on a plain future, not on another task (as ``asyncio.wait`` would
-    make): a handler that gathers or cancels ``all_tasks()`` but its own must find
-    only the tasks it and its libraries made, or it would wait on its own waiter.
+    The loop waits on a plain future, not on a task (as ``asyncio.wait`` would make
+    one): code that gathers, or cancels, every task but its own must find none of
+    ours, or it would wait on the task that waits for it, or cancel it.
     """
-    finished = loop.create_future()
-    task.add_done_callback(functools.partial(_settle, finished))
-    loop.run_until_complete(finished)
+    woken = loop.create_future()
+    wake = functools.partial(_wake, woken)
+    task.add_done_callback(wake)
+    timer = None if timeout is None else loop.call_later(timeout, wake, task)
+    try:
+        loop.run_until_complete(woken)
+    finally:
+        task.remove_done_callback(wake)
+        if timer is not None:
+            timer.cancel()
+    return task.done()
 
 
-def _settle(finished: asyncio.Future[None], task: asyncio.Task[Any]) -> None:
-    finished.set_result(None)  # only this callback settles it, once
+def _wake(woken: asyncio.Future[None], task: asyncio.Future[Any]) -> None:
+    # The task may end in the same turn of the loop as the timeout.
+    if not woken.done():
+        woken.set_result(None)
 
 
 def _ran_without_the_loop(

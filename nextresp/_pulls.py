@@ -8,7 +8,6 @@ over, at once, the items already pulled; ``close()`` closes the source.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import logging
 import queue
@@ -239,18 +238,13 @@ class AsyncPull:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def next(self) -> tuple[bool, Any]:
-        import asyncio
-
-        from ._async import thread_loop
+        from ._async import run_until_done, thread_loop
 
         loop = self._loop = thread_loop()
         task = self._task
         if task is None:
             task = self._task = loop.create_task(_anext(self._iterator))
-        done, _pending = loop.run_until_complete(
-            asyncio.wait({task}, timeout=self._heartbeat)
-        )
-        if not done:
+        if not run_until_done(task, loop, self._heartbeat):
             return False, None
         self._task = None
         try:
@@ -272,19 +266,15 @@ class AsyncPull:
 
             loop = thread_loop()
         if task is not None:
+            from ._async import run_until_done
+
             task.cancel()
-            loop.run_until_complete(_settle(task))
+            run_until_done(task, loop)
+            if not task.cancelled():
+                task.exception()  # retrieved: asyncio would log it as never retrieved
         if aclose is not None:
             loop.run_until_complete(aclose())
 
 
 async def _anext(iterator: AsyncIterator[Any]) -> Any:
     return await anext(iterator)
-
-
-async def _settle(task: asyncio.Task[Any]) -> None:
-    """Wait for a cancelled task to end, whatever it ends with."""
-    import asyncio
-
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
