@@ -5,11 +5,13 @@ An ``async def`` handler runs as a real ``asyncio.Task`` (``current_task()``,
 running interpreter, a coroutine that returns at once run three ways:
 
 - ``bare``: sent ``None`` by hand (what running it without a task would cost);
-- ``task``: made a task on an idle loop and its one step run, as asyncio runs it
-  (the step taken from the loop's ready queue, without starting the loop);
+- ``task``: made a task on an idle loop and its one step run as nextresp's runner
+  runs it (the step taken from the loop's ready queue and called in its context,
+  without starting the loop);
 - ``run()``: through nextresp's runner, which does that and checks the result.
 
-``task - bare`` is what asyncio charges for the task itself, whatever nextresp does.
+``task - bare`` is what asyncio charges for the task itself, whatever nextresp does;
+``run() - task`` is what the runner adds (its checks, the thread's loop, the result).
 
     python benchmarks/task_floor.py            # 7 rounds of 200,000
     python benchmarks/task_floor.py --smoke    # 2 rounds of 20,000
@@ -49,7 +51,7 @@ def task() -> object:
     handle = loop._ready.pop()  # type: ignore[attr-defined]
     asyncio._set_running_loop(loop)
     try:
-        handle._run()
+        handle._context.run(handle._callback)
     finally:
         asyncio._set_running_loop(None)
     return made.result()
