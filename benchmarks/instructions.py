@@ -97,7 +97,9 @@ def _routes_tree(peer: str) -> WSGIApp:
 
     if peer == "falcon":
         return routes.falcon_app()
-    return routes.nextresp_tree(Path(tempfile.mkdtemp()))
+    # routes() imports every route's module as it builds the tree: the files may go.
+    with tempfile.TemporaryDirectory() as directory:
+        return routes.nextresp_tree(Path(directory))
 
 
 _BENCH_NAMES = {
