@@ -16,7 +16,9 @@ from ._bodies import TEXT_PLAIN
 from ._headers import (
     HeadersLike,
     check_headers,
+    check_name,
     check_value,
+    check_values,
     keep_lines,
     merge_vary,
 )
@@ -347,7 +349,9 @@ def error_response_for(
     not an error (werkzeug's ``RequestRedirect``), is answered by werkzeug, with a
     copy of the response, so that the exception can be raised again.
     ``response_class`` (an :class:`ApiResponse` subclass) renders the error body
-    through its ``error_body``.
+    through its ``error_body``. The exception's headers are checked as
+    ``set_header`` checks them (a value may hold request data): one that would be
+    malformed on the wire raises ``TypeError`` or ``ValueError``, naming it.
     """
     if not isinstance(environ, dict):
         environ = environ.environ
@@ -366,7 +370,7 @@ def error_response_for(
         # The exception may be raised again and again (a module-level page), so
         # folding must edit a copy.
         return _copy_response(error.get_response(environ))
-    headers = error.get_headers(environ)
+    headers = _checked_lines(error.get_headers(environ))
     detail = error.description
     if detail == type(error).description and type(error).__module__ == _WERKZEUG:
         detail = None  # werkzeug's stock sentence says no more than the title
@@ -384,6 +388,17 @@ def error_response_for(
         problem_details=problem_details,
         response_class=response_class,
     )
+
+
+def _checked_lines(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return a werkzeug exception's header lines, less those of its body, each
+    checked as ``set_header`` checks it: werkzeug's own checks are skipped here."""
+    checked: list[tuple[str, str]] = []
+    for name, value in lines:
+        if name.lower() not in _BODY_HEADERS:
+            name = check_name(name)
+            checked.extend((name, text) for text in check_values(name, value))
+    return checked
 
 
 def _copy_response(response: Response) -> Response:

@@ -139,13 +139,7 @@ class ApiHandler(OptionAttributes, Hosted):
             )
             response = hand_over(res, problem)
         except HTTPException as exc:
-            error = error_response_for(
-                exc,
-                req.environ,
-                problem_details=options.problem_details,
-                response_class=options.response_class,
-            )
-            response = fold(res, error)
+            response = self._http_error(req, res, exc)
         except Exception as exc:
             response = self._unexpected(req, res, exc)
         if options.compress:
@@ -153,6 +147,23 @@ class ApiHandler(OptionAttributes, Hosted):
         if cors is not None:
             add_cors_headers(cors, lines_of(response.headers), req.environ)
         return response
+
+    def _http_error(
+        self, req: ApiRequest, res: ApiResponse, exc: HTTPException
+    ) -> Response:
+        """Answer a werkzeug exception; one whose headers would be malformed on the
+        wire is a bug of the app's, answered as one."""
+        options = self.options
+        try:
+            error = error_response_for(
+                exc,
+                req.environ,
+                problem_details=options.problem_details,
+                response_class=options.response_class,
+            )
+        except (TypeError, ValueError) as bad_header:
+            return self._unexpected(req, res, bad_header)
+        return fold(res, error)
 
     def _unexpected(
         self, req: ApiRequest, res: ApiResponse, exc: Exception

@@ -67,6 +67,8 @@ def check_name(name: object) -> str:
         raise TypeError(
             f"header name must be a str, not {name!r} ({type(name).__name__})"
         )
+    if type(name) is not str:
+        name = str.__str__(name)  # a StrEnum's text: PEP 3333 takes only a str
     if not _NAME.fullmatch(name):
         raise ValueError(
             f"header name {name!r} is not a valid header name: start with a letter,"
@@ -97,6 +99,8 @@ def check_value(name: str, value: object) -> str:
             f"value of header {name!r} must be a str, an int or a list of str,"
             f" not {value!r} ({type(value).__name__})"
         )
+    if type(value) is not str:
+        value = str.__str__(value)  # a StrEnum's text: PEP 3333 takes only a str
     bad = _NOT_FIELD_TEXT.search(value)
     if bad is not None:
         char = bad.group()

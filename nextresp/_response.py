@@ -160,7 +160,8 @@ class ApiResponse(DeliveryHelpers):
         if isinstance(body, str):
             return self._send_bytes(utf8(body, "send"), TEXT_PLAIN, "send")
         if isinstance(body, bytes):
-            return self._send_bytes(body, "application/octet-stream", "send")
+            data = body if type(body) is bytes else bytes(body)  # PEP 3333: bytes
+            return self._send_bytes(data, "application/octet-stream", "send")
         if isinstance(body, bytearray | memoryview):
             data = body.tobytes() if isinstance(body, memoryview) else bytes(body)
             return self._send_bytes(data, "application/octet-stream", "send")
@@ -195,7 +196,8 @@ class ApiResponse(DeliveryHelpers):
         if isinstance(body, str):
             return self._send_bytes(utf8(body, "end"), TEXT_PLAIN, "end")
         if isinstance(body, bytes):
-            return self._send_bytes(body, "application/octet-stream", "end")
+            data = body if type(body) is bytes else bytes(body)  # PEP 3333: bytes
+            return self._send_bytes(data, "application/octet-stream", "end")
         raise TypeError(
             f"end() takes a str or bytes body, not {body!r} ({type(body).__name__});"
             " use send() or json() for other bodies"
