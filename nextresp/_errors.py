@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 _WERKZEUG = HTTPException.__module__
 _OFFERED = ("application/problem+json", "application/json", "text/plain")
 _BODY_HEADERS = frozenset({"content-type", "content-length"})
+#: What a custom error_body may have set on the error that its returned body makes
+#: wrong: the framing, and the tag of a body that is not sent.
+_REFRAMED = _BODY_HEADERS | {"etag"}
 
 
 class ApiError(HTTPException):
@@ -269,6 +272,9 @@ def error_response(
     # which keep_lines never keeps anyway.
     own = {"x-content-type-options"}
     if lines:
+        # Lines that framed another body (error_body called json(), say) go: the
+        # error's Content-Type and Content-Length follow, for the body it returned.
+        lines[:] = [line for line in lines if line[0].lower() not in _REFRAMED]
         own.update(name.lower() for name, _ in lines)
     lines.append(("Content-Type", content_type))
     lines.append(("Content-Length", str(len(body))))

@@ -425,6 +425,30 @@ def test_a_header_set_by_error_body_replaces_the_one_set_on_res(
     assert r.headers.getlist("X-Request-Id") == ["r1"]
 
 
+class FramingErrors(ApiResponse):
+    """An error_body that frames the error itself, then returns another body."""
+
+    def error_body(self, problem: dict[str, Any], /) -> tuple[bytes, str]:
+        self.set_header("Content-Language", "en")
+        self.json({"message": problem["title"]})  # frames a body that is not sent
+        return b'{"errors":[]}', "application/vnd.api+json"
+
+
+def test_the_framing_error_body_set_gives_way_to_its_returned_body(
+    call: Call,
+) -> None:
+    @api_handler(response_class=FramingErrors)
+    def fails(req: ApiRequest, res: ApiResponse) -> None:
+        raise ApiError(404)
+
+    r = call(fails)
+    assert (r.status_code, r.data) == (404, b'{"errors":[]}')
+    assert r.headers.getlist("Content-Type") == ["application/vnd.api+json"]
+    assert r.headers.getlist("Content-Length") == ["13"]
+    assert "ETag" not in r.headers
+    assert r.headers["Content-Language"] == "en"
+
+
 def test_error_body_gets_the_whole_problem() -> None:
     seen: list[dict[str, Any]] = []
 
