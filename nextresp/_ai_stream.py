@@ -23,7 +23,7 @@ from . import _json
 from ._ai_parts import CHUNK_PARTS, AiPart, Finish, Reasoning, raw_chunk
 from ._event_stream import EventStream
 from ._events import Event
-from ._pulls import close_source
+from ._pulls import aclose_source, close_source
 from ._streams import check_source
 
 logger = logging.getLogger("nextresp")
@@ -160,6 +160,7 @@ class AsyncPartStream:
     def __init__(
         self, source: AsyncIterable[AiPart], json_dumps: _json.JsonDumps
     ) -> None:
+        self._source = source
         self._iterator: AsyncIterator[AiPart] = aiter(source)
         self._framing = _Framing(json_dumps)
 
@@ -181,9 +182,7 @@ class AsyncPartStream:
 
     async def aclose(self) -> None:
         self._framing.over = True
-        aclose = getattr(self._iterator, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await aclose_source(self._source, self._iterator)
 
 
 def ai_event_stream(parts: PartSource, json_dumps: _json.JsonDumps) -> EventStream:

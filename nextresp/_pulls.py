@@ -9,6 +9,7 @@ over, at once, the items already pulled; ``close()`` closes the source.
 from __future__ import annotations
 
 import contextvars
+import inspect
 import logging
 import queue
 import threading
@@ -99,6 +100,9 @@ class ThreadPull:
         self._iterator = iter(source)
         self._heartbeat = heartbeat
         self._thread: threading.Thread | None = None
+        # The request's context variables, copied when the helper starts: the source
+        # runs in it, and is closed in it.
+        self._context: contextvars.Context | None = None
         # The items pulled, then an _End; how the source ended, once the server saw
         # it (None: not yet).
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -116,8 +120,9 @@ class ThreadPull:
 
     def next(self) -> tuple[bool, Any]:
         if self._thread is None:
+            self._context = contextvars.copy_context()
             self._thread = threading.Thread(
-                target=contextvars.copy_context().run,
+                target=self._context.run,
                 args=(self._serve,),
                 name="nextresp-sse",
                 daemon=True,
@@ -189,8 +194,10 @@ class ThreadPull:
                 release()
                 continue
             self._in_next = False
-            release()
+            # Cleared under the lock: close() marks itself closing under it, then sets
+            # the room, which this must not clear after it.
             room.clear()
+            release()
             if items.qsize() >= READ_AHEAD:  # the server took none meanwhile
                 room.wait()
             acquire()
@@ -217,8 +224,18 @@ class ThreadPull:
         with self._lock:
             helper_closes = self._helper_closes = self._in_next
         self._decided.set()
-        if not helper_closes:
+        if helper_closes:
+            return
+        context, thread = self._context, self._thread
+        if context is None:  # never pulled: no code of the source has run
             close_source(self._source, self._iterator)
+            return
+        # The helper is outside next() and, closing seen, only returns now; once it
+        # has left the context, the source's cleanup runs in it here (a context
+        # variable it set can be reset).
+        if thread is not None:
+            thread.join()
+        context.run(close_source, self._source, self._iterator)
 
 
 class AsyncPull:
@@ -232,6 +249,7 @@ class AsyncPull:
     """
 
     def __init__(self, source: AsyncIterable[Any], heartbeat: float | None) -> None:
+        self._source = source
         self._iterator: AsyncIterator[Any] = aiter(source)
         self._heartbeat = heartbeat
         self._task: asyncio.Task[Any] | None = None
@@ -256,11 +274,12 @@ class AsyncPull:
         return []
 
     def close(self) -> None:
+        """Stop the item being pulled, then close the iterator and the source."""
         loop, task = self._loop, self._task
         self._task = None
-        aclose = getattr(self._iterator, "aclose", None)
+        source, iterator = self._source, self._iterator
         if loop is None:
-            if aclose is None:
+            if not (_closable(source) or _closable(iterator)):
                 return
             from ._async import thread_loop
 
@@ -272,9 +291,36 @@ class AsyncPull:
             run_until_done(task, loop)
             if not task.cancelled():
                 task.exception()  # retrieved: asyncio would log it as never retrieved
-        if aclose is not None:
-            loop.run_until_complete(aclose())
+        loop.run_until_complete(aclose_source(source, iterator))
 
 
 async def _anext(iterator: AsyncIterator[Any]) -> Any:
     return await anext(iterator)
+
+
+def _closable(thing: object) -> bool:
+    return hasattr(thing, "aclose") or hasattr(thing, "close")
+
+
+async def aclose_source(source: object, iterator: object) -> None:
+    """Close the iterator made from ``source``, then ``source`` itself, as each can:
+    ``close_source`` for asynchronous sources."""
+    try:
+        if iterator is not source:
+            await _aclose(iterator)
+    finally:
+        await _aclose(source)
+
+
+async def _aclose(thing: object) -> None:
+    """Close ``thing`` by its ``aclose()``, or else its ``close()``, awaited if it
+    returns an awaitable (an asynchronous subscription's may)."""
+    aclose = getattr(thing, "aclose", None)
+    if aclose is not None:
+        await aclose()
+        return
+    close = getattr(thing, "close", None)
+    if close is not None:
+        closing = close()
+        if inspect.isawaitable(closing):
+            await closing

@@ -1,0 +1,145 @@
+"""A streamed body's source is closed once the client leaves, whatever the helper
+thread was doing, in the request's context, and an asynchronous source is closed
+itself, not only the iterator made from it."""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from nextresp import ApiResponse
+from nextresp._event_stream import HEARTBEAT
+from nextresp._pulls import READ_AHEAD, ThreadPull
+
+request_id = contextvars.ContextVar("request_id", default="unset")
+
+
+class SlowClear(threading.Event):
+    """An event whose clear() is slow: the helper thread preempted as it clears."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clearing = threading.Event()
+
+    def clear(self) -> None:
+        self.clearing.set()
+        time.sleep(0.2)
+        super().clear()
+
+
+def test_a_close_while_the_helper_marks_the_read_ahead_full_ends_the_helper() -> None:
+    go = threading.Event()
+
+    def numbers() -> Iterator[str]:
+        go.wait(10)
+        yield from map(str, itertools.count())
+
+    pull = ThreadPull(numbers(), heartbeat=0.001)
+    room = pull._room = SlowClear()
+    room.set()
+    assert pull.next() == (False, None)  # the helper starts, the source waits
+    go.set()
+    assert room.clearing.wait(10)  # READ_AHEAD items are waiting: the helper clears
+    pull.close()
+    helper = pull._thread
+    assert helper is not None
+    helper.join(5)
+    assert not helper.is_alive()
+    assert pull._queue.qsize() == READ_AHEAD
+
+
+def test_a_source_closed_between_two_items_cleans_up_in_its_context() -> None:
+    seen: list[str] = []
+
+    def events() -> Iterator[str]:
+        token = request_id.set("r1")
+        try:
+            while True:
+                yield "tick"
+                time.sleep(0.001)
+        finally:
+            seen.append(request_id.get())
+            request_id.reset(token)  # fails outside the context that set it
+            seen.append("reset")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=1.0)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks)] == [HEARTBEAT, b"data: tick\n\n"]
+    res.close()
+    deadline = time.monotonic() + 5
+    while len(seen) < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert seen == ["r1", "reset"]
+    assert request_id.get() == "unset"
+
+
+class Subscription:
+    """An asynchronous subscription, released by its own ``aclose()``."""
+
+    def __init__(self) -> None:
+        self.released: list[str] = []
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self._messages()
+
+    async def _messages(self) -> AsyncIterator[str]:
+        try:
+            yield "first-item"
+            yield "never read"
+        finally:
+            self.released.append("iterator")
+
+    async def aclose(self) -> None:
+        self.released.append("subscription")
+
+
+class SyncReleased(Subscription):
+    """The same, released by a plain ``close()`` (no ``aclose``)."""
+
+    aclose = None  # type: ignore[assignment]
+
+    def close(self) -> None:
+        self.released.append("subscription")
+
+
+class AwaitedRelease(SyncReleased):
+    """The same, whose ``close()`` returns what must be awaited."""
+
+    def close(self) -> object:  # type: ignore[override]
+        async def release() -> None:
+            self.released.append("subscription")
+
+        return release()
+
+
+def _stream(helper: str, source: object) -> ApiResponse:
+    res = ApiResponse.blank()
+    if helper == "sse":
+        return res.sse(source, heartbeat=None)  # type: ignore[arg-type]
+    return getattr(res, helper)(source)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("helper", ["sse", "ndjson", "ai_stream"])
+@pytest.mark.parametrize("kind", [Subscription, SyncReleased, AwaitedRelease])
+def test_an_async_source_is_released_when_the_client_leaves(
+    helper: str, kind: type[Subscription]
+) -> None:
+    source = kind()
+    res = _stream(helper, source)
+    chunks = iter(res.response)
+    while b"first-item" not in next(chunks):
+        pass  # an AI stream opens with a start event
+    res.close()
+    assert source.released == ["iterator", "subscription"]
+
+
+@pytest.mark.parametrize("helper", ["sse", "ndjson"])
+def test_an_async_source_never_read_is_released(helper: str) -> None:
+    source = Subscription()
+    _stream(helper, source).close()
+    assert source.released == ["subscription"]
