@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 
 from werkzeug.http import dump_cookie
 
@@ -21,6 +22,16 @@ _SAME_SITE = {"strict": "Strict", "lax": "Lax", "none": "None"}
 _UNESCAPED_CONTROL = re.compile(r"[\x1a-\x1f]")
 #: Names that browsers accept only on a Secure cookie (RFC 6265bis, section 4.1.3).
 SECURE_PREFIXES = ("__Secure-", "__Host-")
+# RFC 6265, section 5.1.1: a cookie date's year has at most four digits, one before
+# 1601 fails to parse (the cookie becomes a session cookie) and one before 100 is read
+# as 19xx or 20xx. Expires is a second in 1601 to 9999, UTC, as a Unix timestamp:
+_FIRST = -11644473600  # 1601-01-01T00:00:00Z
+_END = 253402300800  # 10000-01-01T00:00:00Z, the first second past 9999
+_FIRST_YEAR = 1601
+_LONGEST = (
+    "browsers keep a cookie 400 days at most, so max_age=timedelta(days=400) lasts"
+    " as long as any"
+)
 
 
 def set_cookie_line(
@@ -42,7 +53,8 @@ def set_cookie_line(
     ``secure=None`` means Secure when the request came over HTTPS (``https``), or
     when the cookie cannot work without it: ``SameSite=None``, ``Partitioned``, or
     a ``__Secure-`` or ``__Host-`` name; ``secure=False`` for such a cookie is a
-    ``ValueError``.
+    ``ValueError``. ``expires``, and the ``Expires`` that ``max_age`` alone sets,
+    must fall in the years 1601 to 9999 (UTC), the dates a cookie can hold.
     """
     _check_name(name)
     if not isinstance(value, str):
@@ -52,8 +64,8 @@ def set_cookie_line(
             " json.dumps(...)"
         )
     _check_utf8(f"cookie {name!r} value", value)
-    _check_max_age(name, max_age)
-    _check_expires(name, expires)
+    if max_age is not None or expires is not None:
+        expires = _expiry(name, max_age, expires)
     _check_path(name, path)
     _check_domain(name, domain)
     for option, flag in (("http_only", http_only), ("partitioned", partitioned)):
@@ -123,9 +135,32 @@ def _check_utf8(what: str, text: str) -> None:
         ) from None
 
 
-def _check_max_age(name: str, max_age: object) -> None:
+def _expiry(
+    name: str, max_age: object, expires: object
+) -> datetime | int | float | None:
+    """Check ``max_age`` and ``expires``; return the ``Expires`` to send.
+
+    That is ``expires`` when given, else the time ``max_age`` seconds from now:
+    computed here, where it is checked, rather than again in ``dump_cookie``.
+    """
+    seconds = _check_max_age(name, max_age)
+    if expires is not None:
+        return _check_expires(name, expires)
+    if seconds is None:
+        return None
+    now = time.time()
+    if seconds >= _END - now:
+        raise ValueError(
+            f"cookie {name!r} max_age must expire it by the end of the year 9999,"
+            f" the last a cookie date can hold, not {max_age!r}; {_LONGEST}"
+        )
+    return now + seconds
+
+
+def _check_max_age(name: str, max_age: object) -> int | None:
+    """Return ``max_age`` in whole seconds, as ``dump_cookie`` sends it."""
     if max_age is None:
-        return
+        return None
     if isinstance(max_age, timedelta):
         seconds = max_age.total_seconds()
     elif type(max_age) is int:
@@ -140,20 +175,43 @@ def _check_max_age(name: str, max_age: object) -> None:
             f"cookie {name!r} max_age must be 0 or more seconds, not {max_age!r};"
             " use clear_cookie() to remove a cookie"
         )
+    return int(seconds)
 
 
-def _check_expires(name: str, expires: object) -> None:
-    if expires is None or isinstance(expires, datetime):
-        return
+def _check_expires(name: str, expires: object) -> datetime | int | float:
+    if isinstance(expires, datetime):
+        try:  # dump_cookie reads a naive datetime as UTC
+            utc = expires if expires.tzinfo is None else expires.astimezone(UTC)
+        except OverflowError:  # in UTC, past the year 9999 or before the year 1
+            raise _out_of_range(name, expires, expires.year == 9999) from None
+        if utc.year < _FIRST_YEAR:
+            raise _out_of_range(name, expires, False)
+        return expires
     if type(expires) is int or type(expires) is float:
         if not math.isfinite(expires):
             raise ValueError(
                 f"cookie {name!r} expires must be a finite timestamp, not {expires!r}"
             )
-        return
+        if _FIRST <= expires < _END:
+            return expires
+        if _END <= expires < _END * 1000:  # a date in milliseconds, as JS has them
+            raise ValueError(
+                f"cookie {name!r} expires must be seconds since the epoch, not"
+                f" milliseconds: {expires!r} seconds is past the year 9999; divide"
+                " it by 1000"
+            )
+        raise _out_of_range(name, expires, expires > 0)
     raise TypeError(
         f"cookie {name!r} expires must be a datetime or a Unix timestamp, not"
         f" {expires!r} ({type(expires).__name__})"
+    )
+
+
+def _out_of_range(name: str, expires: object, late: bool) -> ValueError:
+    fix = _LONGEST if late else "use clear_cookie() to remove a cookie"
+    return ValueError(
+        f"cookie {name!r} expires must fall in the years 1601 to 9999, the dates a"
+        f" cookie can hold, not {expires!r}; {fix}"
     )
 
 

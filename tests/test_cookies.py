@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -499,6 +500,146 @@ def test_bad_arguments_raise_at_the_call(
         res.cookie(name, value, **options)
     assert str(info.value) == message
     assert "Set-Cookie" not in res.headers
+
+
+# -- the dates a cookie can hold ---------------------------------------------------
+
+# RFC 6265, section 5.1.1: a cookie date is in the years 1601 to 9999.
+FIRST = -11644473600  # 1601-01-01T00:00:00Z
+LAST = 253402300799  # 9999-12-31T23:59:59Z
+LONGEST = (
+    "browsers keep a cookie 400 days at most, so max_age=timedelta(days=400) lasts"
+    " as long as any"
+)
+REMOVE = "use clear_cookie() to remove a cookie"
+
+
+def refused(message: str, **options: Any) -> None:
+    res = ApiResponse()
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        res.cookie("id", "a1", **options)
+    assert "Set-Cookie" not in res.headers
+
+
+def expires_line(when: str, max_age: int | None = None) -> str:
+    age = "" if max_age is None else f" Max-Age={max_age};"
+    return f"id=a1; Expires={when};{age} HttpOnly; Path=/; SameSite=Lax"
+
+
+@pytest.mark.parametrize(
+    "expires",
+    [1796588352257, 1796588352257.7534, LAST + 1, (LAST + 1) * 1000 - 1],
+    ids=["int", "float", "first-past-9999", "last-in-milliseconds"],
+)
+def test_an_expires_in_milliseconds_is_refused_with_the_fix(
+    expires: int | float,
+) -> None:
+    refused(
+        "cookie 'id' expires must be seconds since the epoch, not milliseconds:"
+        f" {expires!r} seconds is past the year 9999; divide it by 1000",
+        expires=expires,
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "shown", "fix"),
+    [
+        ({"expires": 1e300}, "1e+300", LONGEST),
+        ({"expires": 10**30}, "1000000000000000000000000000000", LONGEST),
+        ({"expires": (LAST + 1) * 1000}, "253402300800000", LONGEST),
+        ({"expires": 1e300, "max_age": 0}, "1e+300", LONGEST),
+        ({"expires": -1e300}, "-1e+300", REMOVE),
+        ({"expires": FIRST - 1}, "-11644473601", REMOVE),
+        (
+            {"expires": datetime(1600, 12, 31, 23, 59, 59, tzinfo=UTC)},
+            "datetime.datetime(1600, 12, 31, 23, 59, 59, tzinfo=datetime.timezone.utc)",
+            REMOVE,
+        ),
+        (
+            {"expires": datetime(50, 1, 1)},  # a browser reads the year 0050 as 2050
+            "datetime.datetime(50, 1, 1, 0, 0)",
+            REMOVE,
+        ),
+        (
+            {
+                "expires": datetime(
+                    9999, 12, 31, 23, tzinfo=timezone(-timedelta(hours=5))
+                )
+            },
+            "datetime.datetime(9999, 12, 31, 23, 0, tzinfo=datetime.timezone("
+            "datetime.timedelta(days=-1, seconds=68400)))",
+            LONGEST,
+        ),
+        (
+            {"expires": datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))},
+            "datetime.datetime(1, 1, 1, 0, 0, tzinfo=datetime.timezone("
+            "datetime.timedelta(seconds=18000)))",
+            REMOVE,
+        ),
+    ],
+    ids=plain_id,
+)
+def test_an_expires_no_cookie_date_can_hold_is_refused(
+    options: dict[str, Any], shown: str, fix: str
+) -> None:
+    refused(
+        "cookie 'id' expires must fall in the years 1601 to 9999, the dates a cookie"
+        f" can hold, not {shown}; {fix}",
+        **options,
+    )
+
+
+@pytest.mark.parametrize(
+    "max_age",
+    [10**30, 2**63, 10**12, timedelta.max, timedelta(days=3_000_000)],
+    ids=plain_id,
+)
+def test_a_max_age_past_the_year_9999_is_refused(max_age: int | timedelta) -> None:
+    refused(
+        "cookie 'id' max_age must expire it by the end of the year 9999, the last a"
+        f" cookie date can hold, not {max_age!r}; {LONGEST}",
+        max_age=max_age,
+    )
+
+
+def test_expires_holds_every_second_from_1601_to_9999() -> None:
+    assert one(expires=FIRST) == expires_line("Mon, 01 Jan 1601 00:00:00 GMT")
+    assert one(expires=float(FIRST)) == expires_line("Mon, 01 Jan 1601 00:00:00 GMT")
+    last = expires_line("Fri, 31 Dec 9999 23:59:59 GMT")
+    assert one(expires=LAST) == last
+    assert one(expires=LAST + 0.99996) == last
+    assert one(expires=datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)) == last
+    assert one(expires=datetime.max) == last
+    assert one(
+        expires=datetime(1601, 1, 1, 5, tzinfo=timezone(timedelta(hours=5)))
+    ) == (expires_line("Mon, 01 Jan 1601 00:00:00 GMT"))
+    refused(
+        "cookie 'id' expires must fall in the years 1601 to 9999, the dates a cookie"
+        f" can hold, not -11644473601; {REMOVE}",
+        expires=FIRST - 1,
+    )
+
+
+def test_max_age_holds_up_to_the_last_second_of_9999(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nextresp._cookies
+
+    monkeypatch.setattr(nextresp._cookies, "time", SimpleNamespace(time=lambda: 1.5e9))
+    most = LAST - 1_500_000_000
+    last = expires_line("Fri, 31 Dec 9999 23:59:59 GMT", most)
+    assert one(max_age=most) == last
+    assert one(max_age=timedelta(seconds=most)) == last
+    # with expires given, Max-Age sets no Expires: any number of seconds is sent
+    assert one(max_age=10**30, expires=0) == (
+        "id=a1; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age="
+        "1000000000000000000000000000000; HttpOnly; Path=/; SameSite=Lax"
+    )
+    refused(
+        "cookie 'id' max_age must expire it by the end of the year 9999, the last a"
+        f" cookie date can hold, not {most + 1}; {LONGEST}",
+        max_age=most + 1,
+    )
 
 
 @pytest.mark.parametrize(
