@@ -16,11 +16,11 @@ from ._bodies import TEXT_PLAIN
 from ._headers import (
     HeadersLike,
     check_headers,
-    check_name,
     check_value,
     check_values,
     keep_lines,
     merge_vary,
+    well_formed_name,
 )
 from ._problem_members import check_members, check_message, check_uri
 from ._response import ApiResponse
@@ -357,7 +357,7 @@ def error_response_for(
     ``response_class`` (an :class:`ApiResponse` subclass) renders the error body
     through its ``error_body``. The exception's headers are checked as
     ``set_header`` checks them (a value may hold request data): one that would be
-    malformed on the wire raises ``TypeError`` or ``ValueError``, naming it.
+    malformed on the wire raises ``ValueError`` naming it.
     """
     if not isinstance(environ, dict):
         environ = environ.environ
@@ -396,14 +396,22 @@ def error_response_for(
     )
 
 
+class UnsendableHeader(ValueError):
+    """A werkzeug exception's header that would be malformed on the wire."""
+
+
 def _checked_lines(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Return a werkzeug exception's header lines, less those of its body, each
-    checked as ``set_header`` checks it: werkzeug's own checks are skipped here."""
+    """Return a werkzeug exception's header lines, less those of its body, as text
+    that cannot split the response: werkzeug's own checks are skipped here. Names
+    the server manages (``Connection``) pass, as werkzeug lets them."""
     checked: list[tuple[str, str]] = []
-    for name, value in lines:
-        if name.lower() not in _BODY_HEADERS:
-            name = check_name(name)
-            checked.extend((name, text) for text in check_values(name, value))
+    try:
+        for name, value in lines:
+            if name.lower() not in _BODY_HEADERS:
+                name = well_formed_name(name)
+                checked.extend((name, text) for text in check_values(name, value))
+    except (TypeError, ValueError) as exc:
+        raise UnsendableHeader(str(exc)) from None
     return checked
 
 

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from ._compress import compress
 from ._cors import add_cors_headers, answer_preflight
-from ._errors import ApiError, error_response, error_response_for
+from ._errors import ApiError, UnsendableHeader, error_response, error_response_for
 from ._headers import keep_lines, lines_of
 from ._hosts import Hosted, names_of
 from ._input_plan import unresolved_return
@@ -161,7 +161,7 @@ class ApiHandler(OptionAttributes, Hosted):
                 problem_details=options.problem_details,
                 response_class=options.response_class,
             )
-        except (TypeError, ValueError) as bad_header:
+        except UnsendableHeader as bad_header:
             return self._unexpected(req, res, bad_header)
         return fold(res, error)
 

@@ -63,6 +63,19 @@ def check_name(name: object) -> str:
     """Return ``name`` if it is a header name an app may set."""
     if type(name) is str and name in _checked_names:
         return name
+    name = well_formed_name(name)
+    if name.lower() in _SERVER_MANAGED:
+        raise ValueError(
+            f"header {name!r} is managed by the server and set from the body;"
+            " do not set it by hand"
+        )
+    if type(name) is str and len(_checked_names) < _MAX_CHECKED_NAMES:
+        _checked_names.add(name)
+    return name
+
+
+def well_formed_name(name: object) -> str:
+    """Return ``name`` as a ``str`` if it can be sent as a header name, or raise."""
     if not isinstance(name, str):
         raise TypeError(
             f"header name must be a str, not {name!r} ({type(name).__name__})"
@@ -74,13 +87,6 @@ def check_name(name: object) -> str:
             f"header name {name!r} is not a valid header name: start with a letter,"
             " then use letters, digits, '-' and '_' only"
         )
-    if name.lower() in _SERVER_MANAGED:
-        raise ValueError(
-            f"header {name!r} is managed by the server and set from the body;"
-            " do not set it by hand"
-        )
-    if type(name) is str and len(_checked_names) < _MAX_CHECKED_NAMES:
-        _checked_names.add(name)
     return name
 
 

@@ -214,6 +214,8 @@ class ThreadPull:
 
     def close(self) -> None:
         with self._lock:
+            if self._closing:  # again, from the source's own cleanup, say
+                return
             self._closing = True
             in_next = self._in_next
         self._room.set()  # a helper waiting for room sees the close
@@ -233,7 +235,7 @@ class ThreadPull:
         # The helper is outside next() and, closing seen, only returns now; once it
         # has left the context, the source's cleanup runs in it here (a context
         # variable it set can be reset).
-        if thread is not None:
+        if thread is not None and thread.is_alive():  # not alive: never started
             thread.join()
         context.run(close_source, self._source, self._iterator)
 

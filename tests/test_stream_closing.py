@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextvars
 import itertools
+import logging
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -76,6 +77,59 @@ def test_a_source_closed_between_two_items_cleans_up_in_its_context() -> None:
         time.sleep(0.005)
     assert seen == ["r1", "reset"]
     assert request_id.get() == "unset"
+
+
+class Feed:
+    """A source whose close() ends the response it feeds, as a hub may."""
+
+    def __init__(self, pause: float) -> None:
+        self.pause = pause
+        self.closed = 0
+        self.res: ApiResponse | None = None
+
+    def __iter__(self) -> Feed:
+        return self
+
+    def __next__(self) -> str:
+        time.sleep(self.pause)
+        return "tick"
+
+    def close(self) -> None:
+        self.closed += 1
+        if self.closed == 1 and self.res is not None:
+            self.res.close()
+
+
+@pytest.mark.parametrize(
+    ("pause", "closed_on"),
+    [(0.001, "the server's thread"), (0.3, "the helper thread")],
+    ids=["between-items", "inside-next"],
+)
+def test_a_source_that_closes_its_own_response_is_closed_once(
+    pause: float, closed_on: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    feed = Feed(0.001)
+    res = feed.res = ApiResponse.blank().sse(feed, heartbeat=1.0)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks)] == [HEARTBEAT, b"data: tick\n\n"]
+    feed.pause = pause
+    time.sleep(0.05)  # inside-next: the helper is now in a 0.3 s next()
+    with caplog.at_level(logging.ERROR, logger="nextresp"):
+        res.close()
+        deadline = time.monotonic() + 5
+        while not feed.closed and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.05)
+    assert (feed.closed, caplog.records) == (1, []), closed_on
+
+
+def test_a_helper_that_never_started_leaves_the_source_to_close() -> None:
+    feed = Feed(0)
+    pull = ThreadPull(feed, heartbeat=1.0)
+    pull._context = contextvars.copy_context()  # as next() sets them, before start()
+    pull._thread = threading.Thread(target=lambda: None)
+    pull.close()
+    assert feed.closed == 1
 
 
 class Subscription:
