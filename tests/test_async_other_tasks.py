@@ -39,7 +39,7 @@ async def _others() -> set[asyncio.Task[object]]:
 def test_a_handler_gathering_every_other_task_waits_only_for_its_own() -> None:
     @api_handler
     async def handler(req: ApiRequest, res: ApiResponse) -> None:
-        background = asyncio.create_task(asyncio.sleep(0.01))
+        background = asyncio.create_task(asyncio.sleep(0.05))
         await asyncio.sleep(0.001)  # a real wait: the loop runs from here
         others = await _others()
         await asyncio.gather(*others)
