@@ -620,6 +620,25 @@ def test_expires_holds_every_second_from_1601_to_9999() -> None:
     )
 
 
+def test_the_range_is_read_in_utc_whatever_the_machines_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "IST-5:30")  # 5 h 30 ahead of UTC, as a POSIX rule
+    time.tzset()
+    try:
+        naive = datetime(1601, 1, 1)  # read as UTC, as werkzeug reads it
+        assert one(expires=naive) == expires_line("Mon, 01 Jan 1601 00:00:00 GMT")
+        late_1600 = datetime(1600, 12, 31, 23, 59, 59, tzinfo=UTC)
+        refused(
+            "cookie 'id' expires must fall in the years 1601 to 9999, the dates a"
+            f" cookie can hold, not {late_1600!r}; {REMOVE}",
+            expires=late_1600,
+        )
+    finally:
+        monkeypatch.undo()  # the machine's own TZ back, then read again
+        time.tzset()
+
+
 def test_max_age_holds_up_to_the_last_second_of_9999(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
