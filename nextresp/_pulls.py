@@ -280,9 +280,7 @@ class AsyncPull:
         loop, task = self._loop, self._task
         self._task = None
         source, iterator = self._source, self._iterator
-        if loop is None:
-            if not (_closable(source) or _closable(iterator)):
-                return
+        if loop is None:  # never pulled: the source may still hold a subscription
             from ._async import thread_loop
 
             loop = thread_loop()
@@ -298,10 +296,6 @@ class AsyncPull:
 
 async def _anext(iterator: AsyncIterator[Any]) -> Any:
     return await anext(iterator)
-
-
-def _closable(thing: object) -> bool:
-    return hasattr(thing, "aclose") or hasattr(thing, "close")
 
 
 async def aclose_source(source: object, iterator: object) -> None:

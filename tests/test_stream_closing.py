@@ -143,8 +143,8 @@ def test_a_helper_that_never_started_leaves_the_source_to_close() -> None:
     assert feed.closed == 1
 
 
-class Subscription:
-    """An asynchronous subscription, released by its own ``aclose()``."""
+class Messages:
+    """An asynchronous source with nothing of its own to release."""
 
     def __init__(self) -> None:
         self.released: list[str] = []
@@ -159,23 +159,25 @@ class Subscription:
         finally:
             self.released.append("iterator")
 
+
+class Subscription(Messages):
+    """An asynchronous subscription, released by its own ``aclose()``."""
+
     async def aclose(self) -> None:
         self.released.append("subscription")
 
 
-class SyncReleased(Subscription):
-    """The same, released by a plain ``close()`` (no ``aclose``)."""
-
-    aclose = None  # type: ignore[assignment]
+class SyncReleased(Messages):
+    """The same, released by a plain ``close()``."""
 
     def close(self) -> None:
         self.released.append("subscription")
 
 
-class AwaitedRelease(SyncReleased):
+class AwaitedRelease(Messages):
     """The same, whose ``close()`` returns what must be awaited."""
 
-    def close(self) -> object:  # type: ignore[override]
+    def close(self) -> object:
         async def release() -> None:
             self.released.append("subscription")
 
@@ -192,7 +194,7 @@ def _stream(helper: str, source: object) -> ApiResponse:
 @pytest.mark.parametrize("helper", ["sse", "ndjson", "ai_stream"])
 @pytest.mark.parametrize("kind", [Subscription, SyncReleased, AwaitedRelease])
 def test_an_async_source_is_released_when_the_client_leaves(
-    helper: str, kind: type[Subscription]
+    helper: str, kind: type[Messages]
 ) -> None:
     source = kind()
     res = _stream(helper, source)
@@ -208,3 +210,16 @@ def test_an_async_source_never_read_is_released(helper: str) -> None:
     source = Subscription()
     _stream(helper, source).close()
     assert source.released == ["subscription"]
+
+
+@pytest.mark.parametrize("helper", ["sse", "ndjson", "ai_stream"])
+def test_an_async_source_with_nothing_to_release_has_its_iterator_closed(
+    helper: str,
+) -> None:
+    source = Messages()
+    res = _stream(helper, source)
+    chunks = iter(res.response)
+    while b"first-item" not in next(chunks):
+        pass
+    res.close()
+    assert source.released == ["iterator"]
