@@ -401,15 +401,14 @@ class UnsendableHeader(ValueError):
 
 
 def _checked_lines(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Return a werkzeug exception's header lines, less those of its body, as text
-    that cannot split the response: werkzeug's own checks are skipped here. Names
-    the server manages (``Connection``) pass, as werkzeug lets them."""
+    """Return a werkzeug exception's header lines as text that cannot split the
+    response: werkzeug's own checks are skipped here. Names the server manages
+    (``Connection``) pass, as werkzeug lets them."""
     checked: list[tuple[str, str]] = []
     try:
         for name, value in lines:
-            if name.lower() not in _BODY_HEADERS:
-                name = well_formed_name(name)
-                checked.extend((name, text) for text in check_values(name, value))
+            name = well_formed_name(name)
+            checked.extend((name, text) for text in check_values(name, value))
     except (TypeError, ValueError) as exc:
         raise UnsendableHeader(str(exc)) from None
     return checked

@@ -23,8 +23,9 @@ request_id = contextvars.ContextVar("request_id", default="unset")
 TICK = b"data: tick\n\n"
 
 
-def assert_ticks(chunk: bytes) -> None:
+def assert_ticks(chunk: object) -> None:
     """The events pulled so far leave together: one tick, or several in one chunk."""
+    assert isinstance(chunk, bytes)
     assert chunk == TICK * (len(chunk) // len(TICK))
     assert chunk
 
@@ -141,6 +142,64 @@ def test_a_helper_that_never_started_leaves_the_source_to_close() -> None:
     pull._thread = threading.Thread(target=lambda: None)
     pull.close()
     assert feed.closed == 1
+
+
+class Feed2:
+    """A synchronous source that is not its own iterator: both must be closed."""
+
+    def __init__(self) -> None:
+        self.closed: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self._ticks()
+
+    def _ticks(self) -> Iterator[str]:
+        try:
+            while True:
+                yield "tick"
+                time.sleep(0.001)
+        finally:
+            self.closed.append("iterator")
+
+    def close(self) -> None:
+        self.closed.append("source")
+
+
+def test_a_source_and_its_iterator_are_both_closed_between_items() -> None:
+    source = Feed2()
+    res = ApiResponse.blank().sse(source, heartbeat=1.0)
+    chunks = iter(res.response)
+    assert next(chunks) == HEARTBEAT
+    assert_ticks(next(chunks))
+    res.close()
+    assert source.closed == ["iterator", "source"]
+
+
+class Cursor:
+    """An iterator that holds a resource from the moment it is made."""
+
+    def __init__(self, closed: list[str]) -> None:
+        self.closed = closed
+
+    def __iter__(self) -> Cursor:
+        return self
+
+    def __next__(self) -> str:
+        return "row"
+
+    def close(self) -> None:
+        self.closed.append("iterator")
+
+
+class Table(Feed2):
+    def __iter__(self) -> Iterator[str]:
+        return Cursor(self.closed)
+
+
+def test_a_source_never_read_is_closed_with_its_iterator() -> None:
+    source = Table()
+    ApiResponse.blank().sse(source, heartbeat=1.0).close()
+    assert source.closed == ["iterator", "source"]
 
 
 class Messages:
