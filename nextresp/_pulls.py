@@ -256,6 +256,7 @@ class AsyncPull:
         self._heartbeat = heartbeat
         self._task: asyncio.Task[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
 
     def next(self) -> tuple[bool, Any]:
         from ._async import run_until_done, thread_loop
@@ -277,6 +278,9 @@ class AsyncPull:
 
     def close(self) -> None:
         """Stop the item being pulled, then close the iterator and the source."""
+        if self._closed:  # again, from the source's own aclose(), say
+            return
+        self._closed = True
         loop, task = self._loop, self._task
         self._task = None
         source, iterator = self._source, self._iterator

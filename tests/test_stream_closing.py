@@ -282,3 +282,27 @@ def test_an_async_source_with_nothing_to_release_has_its_iterator_closed(
         pass
     res.close()
     assert source.released == ["iterator"]
+
+
+class Hub(Messages):
+    """A subscription whose aclose() ends the response it feeds."""
+
+    res: ApiResponse | None = None
+
+    async def aclose(self) -> None:
+        self.released.append("subscription")
+        if self.res is not None:
+            self.res.close()
+
+
+@pytest.mark.parametrize("helper", ["sse", "ndjson"])
+def test_an_async_source_that_closes_its_own_response_is_closed_once(
+    helper: str,
+) -> None:
+    source = Hub()
+    res = source.res = _stream(helper, source)
+    chunks = iter(res.response)
+    while b"first-item" not in next(chunks):
+        pass
+    res.close()
+    assert source.released == ["iterator", "subscription"]
