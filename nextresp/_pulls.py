@@ -256,7 +256,7 @@ class AsyncPull:
         self._heartbeat = heartbeat
         self._task: asyncio.Task[Any] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False
+        self._closing = False
 
     def next(self) -> tuple[bool, Any]:
         from ._async import run_until_done, thread_loop
@@ -278,13 +278,20 @@ class AsyncPull:
 
     def close(self) -> None:
         """Stop the item being pulled, then close the iterator and the source."""
-        if self._closed:  # again, from the source's own aclose(), say
+        if self._closing:  # again, from within this close (the source's aclose())
             return
-        self._closed = True
+        self._closing = True
+        try:
+            self._close()
+        finally:
+            self._closing = False  # a close that failed may be tried again
+
+    def _close(self) -> None:
         loop, task = self._loop, self._task
-        self._task = None
         source, iterator = self._source, self._iterator
         if loop is None:  # never pulled: the source may still hold a subscription
+            if not (_closable(source) or _closable(iterator)):
+                return
             from ._async import thread_loop
 
             loop = thread_loop()
@@ -293,9 +300,16 @@ class AsyncPull:
 
             task.cancel()
             run_until_done(task, loop)
+            self._task = None
             if not task.cancelled():
-                task.exception()  # retrieved: asyncio would log it as never retrieved
+                error = task.exception()  # retrieved, or asyncio would log it later
+                if error is not None and type(error) is not StopAsyncIteration:
+                    logger.error("closing an event source failed", exc_info=error)
         loop.run_until_complete(aclose_source(source, iterator))
+
+
+def _closable(thing: object) -> bool:
+    return hasattr(thing, "aclose") or hasattr(thing, "close")
 
 
 async def _anext(iterator: AsyncIterator[Any]) -> Any:

@@ -4,6 +4,7 @@ itself, not only the iterator made from it."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import itertools
 import logging
@@ -306,3 +307,93 @@ def test_an_async_source_that_closes_its_own_response_is_closed_once(
         pass
     res.close()
     assert source.released == ["iterator", "subscription"]
+
+
+class Farewell:
+    """A subscription that ends its own response from inside ``__anext__``."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.released: list[str] = []
+        self.res: ApiResponse | None = None
+
+    def __aiter__(self) -> Farewell:
+        return self
+
+    async def __anext__(self) -> str:
+        self.sent += 1
+        if self.sent == 2 and self.res is not None:
+            self.res.close()  # cannot run the loop it runs on: it raises
+        return "item"
+
+    async def aclose(self) -> None:
+        self.released.append("subscription")
+
+
+def test_a_close_that_failed_is_tried_again_by_the_servers_close() -> None:
+    source = Farewell()
+    res = source.res = ApiResponse.blank().ndjson(source)
+    with pytest.raises(RuntimeError, match="already running"):
+        list(res.response)
+    res.close()
+    assert source.released == ["subscription"]
+
+
+class Counter:
+    """An async iterator with nothing to release."""
+
+    def __aiter__(self) -> Counter:
+        return self
+
+    async def __anext__(self) -> int:
+        raise StopAsyncIteration
+
+
+class Ticker(Counter):
+    """The same, released by a plain ``close()``."""
+
+    def __init__(self) -> None:
+        self.released: list[str] = []
+
+    def close(self) -> None:
+        self.released.append("ticker")
+
+
+def test_a_stream_never_read_with_nothing_to_release_needs_no_loop() -> None:
+    async def inside_a_running_loop() -> None:
+        ApiResponse.blank().ndjson(Counter()).close()
+
+    asyncio.run(inside_a_running_loop())
+
+
+def test_a_stream_never_read_releases_a_source_closed_by_close() -> None:
+    source = Ticker()
+    ApiResponse.blank().ndjson(source).close()
+    assert source.released == ["ticker"]
+
+
+def test_a_source_whose_cleanup_fails_when_cancelled_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield "first"
+            await asyncio.sleep(3600)
+        finally:
+            raise ValueError("cleanup failed")
+
+    res = ApiResponse.blank().sse(events(), heartbeat=0.01)
+    chunks = iter(res.response)
+    assert [next(chunks), next(chunks), next(chunks)] == [
+        HEARTBEAT,
+        b"data: first\n\n",
+        HEARTBEAT,
+    ]
+    with caplog.at_level(logging.ERROR, logger="nextresp"):
+        res.close()
+    logged = [
+        (r.getMessage(), repr(r.exc_info and r.exc_info[1])) for r in caplog.records
+    ]
+    assert logged == [
+        ("closing an event source failed", "ValueError('cleanup failed')")
+    ]
