@@ -159,11 +159,9 @@ class ApiResponse(DeliveryHelpers):
             return self._finish(b"", "send")
         if isinstance(body, str):
             return self._send_bytes(utf8(body, "send"), TEXT_PLAIN, "send")
-        if isinstance(body, bytes):
-            data = body if type(body) is bytes else bytes(body)  # PEP 3333: bytes
-            return self._send_bytes(data, "application/octet-stream", "send")
-        if isinstance(body, bytearray | memoryview):
-            data = body.tobytes() if isinstance(body, memoryview) else bytes(body)
+        if isinstance(body, bytes | bytearray | memoryview):
+            # Exact bytes (of a subclass, bytearray or view): PEP 3333 takes no other.
+            data = body if type(body) is bytes else bytes(body)
             return self._send_bytes(data, "application/octet-stream", "send")
         if isinstance(body, dict | list | int | float):
             json = _json.encode(type(self).json_dumps, body, "send")
@@ -196,7 +194,7 @@ class ApiResponse(DeliveryHelpers):
         if isinstance(body, str):
             return self._send_bytes(utf8(body, "end"), TEXT_PLAIN, "end")
         if isinstance(body, bytes):
-            data = body if type(body) is bytes else bytes(body)  # PEP 3333: bytes
+            data = body if type(body) is bytes else bytes(body)  # as send() does
             return self._send_bytes(data, "application/octet-stream", "end")
         raise TypeError(
             f"end() takes a str or bytes body, not {body!r} ({type(body).__name__});"
