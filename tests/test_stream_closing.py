@@ -91,7 +91,7 @@ def test_a_source_closed_between_two_items_cleans_up_in_its_context() -> None:
     assert request_id.get() == "unset"
 
 
-class Feed:
+class SelfClosingFeed:
     """A source whose close() ends the response it feeds, as a hub may."""
 
     def __init__(self, pause: float) -> None:
@@ -99,7 +99,7 @@ class Feed:
         self.closed = 0
         self.res: ApiResponse | None = None
 
-    def __iter__(self) -> Feed:
+    def __iter__(self) -> SelfClosingFeed:
         return self
 
     def __next__(self) -> str:
@@ -120,7 +120,7 @@ class Feed:
 def test_a_source_that_closes_its_own_response_is_closed_once(
     pause: float, closed_on: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    feed = Feed(0.001)
+    feed = SelfClosingFeed(0.001)
     res = feed.res = ApiResponse.blank().sse(feed, heartbeat=1.0)
     chunks = iter(res.response)
     assert next(chunks) == HEARTBEAT
@@ -137,7 +137,7 @@ def test_a_source_that_closes_its_own_response_is_closed_once(
 
 
 def test_a_helper_that_never_started_leaves_the_source_to_close() -> None:
-    feed = Feed(0)
+    feed = SelfClosingFeed(0)
     pull = ThreadPull(feed, heartbeat=1.0)
     pull._context = contextvars.copy_context()  # as next() sets them, before start()
     pull._thread = threading.Thread(target=lambda: None)
@@ -145,7 +145,7 @@ def test_a_helper_that_never_started_leaves_the_source_to_close() -> None:
     assert feed.closed == 1
 
 
-class Feed2:
+class TwoPartSource:
     """A synchronous source that is not its own iterator: both must be closed."""
 
     def __init__(self) -> None:
@@ -167,7 +167,7 @@ class Feed2:
 
 
 def test_a_source_and_its_iterator_are_both_closed_between_items() -> None:
-    source = Feed2()
+    source = TwoPartSource()
     res = ApiResponse.blank().sse(source, heartbeat=1.0)
     chunks = iter(res.response)
     assert next(chunks) == HEARTBEAT
@@ -192,7 +192,7 @@ class Cursor:
         self.closed.append("iterator")
 
 
-class Table(Feed2):
+class Table(TwoPartSource):
     def __iter__(self) -> Iterator[str]:
         return Cursor(self.closed)
 
@@ -244,6 +244,14 @@ class AwaitedRelease(Messages):
         return release()
 
 
+def _read_to_first_item(res: ApiResponse) -> None:
+    """Read ``res`` until the source's first item is out (an AI stream opens with a
+    start event), as a client does before it leaves."""
+    chunks = iter(res.response)
+    while b"first-item" not in next(chunks):
+        pass
+
+
 def _stream(helper: str, source: object) -> ApiResponse:
     res = ApiResponse.blank()
     if helper == "sse":
@@ -258,9 +266,7 @@ def test_an_async_source_is_released_when_the_client_leaves(
 ) -> None:
     source = kind()
     res = _stream(helper, source)
-    chunks = iter(res.response)
-    while b"first-item" not in next(chunks):
-        pass  # an AI stream opens with a start event
+    _read_to_first_item(res)
     res.close()
     assert source.released == ["iterator", "subscription"]
 
@@ -278,9 +284,7 @@ def test_an_async_source_with_nothing_to_release_has_its_iterator_closed(
 ) -> None:
     source = Messages()
     res = _stream(helper, source)
-    chunks = iter(res.response)
-    while b"first-item" not in next(chunks):
-        pass
+    _read_to_first_item(res)
     res.close()
     assert source.released == ["iterator"]
 
@@ -302,9 +306,7 @@ def test_an_async_source_that_closes_its_own_response_is_closed_once(
 ) -> None:
     source = Hub()
     res = source.res = _stream(helper, source)
-    chunks = iter(res.response)
-    while b"first-item" not in next(chunks):
-        pass
+    _read_to_first_item(res)
     res.close()
     assert source.released == ["iterator", "subscription"]
 
