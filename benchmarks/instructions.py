@@ -200,7 +200,6 @@ def _event_stream(peer: str) -> Serve:
 #: The events of one stream of the ``sse-*`` workloads.
 EVENTS = 1000
 
-_TREE = ("nextresp", "falcon")
 # What a preflight adds to the request's environ.
 _PREFLIGHT = {
     "HTTP_ORIGIN": "https://app.example.com",
@@ -277,16 +276,16 @@ WORKLOADS: dict[str, Counted] = {
         count=20,
         per=EVENTS,
     ),
-    "tree-dynamic": _served("GET", "/api/users/42/posts/7", _routes_tree, _TREE),
+    "tree-dynamic": _served("GET", "/api/users/42/posts/7", _routes_tree),
     "tree-deepest": _served(
-        "GET", "/api/orgs/acme/teams/core/members/alice", _routes_tree, _TREE
+        "GET", "/api/orgs/acme/teams/core/members/alice", _routes_tree
     ),
-    "tree-static": _served("GET", "/api/users", _routes_tree, _TREE),
-    "tree-catch-all": _served("GET", "/api/files/a/b/c.txt", _routes_tree, _TREE),
-    "tree-404": _served("GET", "/api/nothing/here", _routes_tree, _TREE),
-    "tree-308": _served("GET", "/api//users", _routes_tree, _TREE),
+    "tree-static": _served("GET", "/api/users", _routes_tree),
+    "tree-catch-all": _served("GET", "/api/files/a/b/c.txt", _routes_tree),
+    "tree-404": _served("GET", "/api/nothing/here", _routes_tree),
+    "tree-308": _served("GET", "/api//users", _routes_tree),
     "tree-cors-preflight": _served(
-        "OPTIONS", "/api/users", _routes_tree, _TREE, extra=_PREFLIGHT
+        "OPTIONS", "/api/users", _routes_tree, extra=_PREFLIGHT
     ),
 }
 
